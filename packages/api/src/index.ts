@@ -1,0 +1,3 @@
+/** REST API (OpenAPI 3.1), file endpoints for chargers and live events. */
+export * from './server.js';
+export * from './auth.js';

@@ -1,0 +1,142 @@
+import type { ApiOptions, App } from '../server.js';
+import { AnyObject, List, Paging, Station, Type } from '../schemas.js';
+
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }) });
+const tags = ['stations'];
+const err = { $ref: 'Error#' };
+
+/** Stations CRUD and the per-station views: connection inspector, configuration, profiles, local list. */
+export function stationRoutes(app: App, { core, gateway }: ApiOptions): void {
+  app.get('/stations', {
+    schema: {
+      tags, summary: 'List stations',
+      querystring: Type.Object({ ...Paging, online: Type.Optional(Type.Boolean()), registrationStatus: Type.Optional(Type.String()), q: Type.Optional(Type.String()) }),
+      response: { 200: List(Station) },
+    },
+  }, async (req) => core.stations.list(req.query));
+
+  app.post('/stations', {
+    schema: {
+      tags, summary: 'Register a station',
+      description: 'With a password the station must connect with HTTP Basic auth (user = station id): OCPP security profile 1.',
+      body: Type.Object({
+        id: Type.String({ minLength: 1, maxLength: 48, pattern: '^[^\\s/]+$' }),
+        password: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })),
+        registrationStatus: Type.Optional(Type.String({ enum: ['Accepted', 'Pending', 'Rejected'] })),
+      }, { additionalProperties: false }),
+      response: { 201: Station, 400: err, 409: err },
+    },
+  }, async (req, reply) => reply.code(201).send(await core.stations.create(req.body as never)));
+
+  app.get('/stations/:id', {
+    schema: { tags, summary: 'A station with its connectors, live status and online state', params: Id, response: { 200: Station, 404: err } },
+  }, async (req) => core.stations.get(req.params.id));
+
+  app.patch('/stations/:id', {
+    schema: {
+      tags, summary: 'Change a station: password (null removes it) or registration status',
+      params: Id,
+      body: Type.Object({
+        password: Type.Optional(Type.Union([Type.String({ minLength: 8, maxLength: 64 }), Type.Null()])),
+        registrationStatus: Type.Optional(Type.String({ enum: ['Accepted', 'Pending', 'Rejected'] })),
+      }, { additionalProperties: false }),
+      response: { 200: Station, 404: err },
+    },
+  }, async (req) => core.stations.update(req.params.id, req.body as never));
+
+  app.delete('/stations/:id', {
+    schema: { tags, summary: 'Delete a station (its connection is closed)', params: Id, response: { 204: Type.Null(), 404: err } },
+  }, async (req, reply) => {
+    await core.stations.delete(req.params.id);
+    gateway.disconnect(req.params.id, 'Station deleted');
+    gateway.frames.forget(req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/stations/:id/connection-attempts', {
+    schema: {
+      tags: ['inspector'], summary: 'Connection attempts: accepted, refused (and why), closed',
+      params: Id, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      response: { 200: List(AnyObject) },
+    },
+  }, async (req) => {
+    const items = await core.inspector.list(req.params.id, req.query.limit ?? 100);
+    return { items, total: items.length };
+  });
+
+  app.get('/stations/:id/frames', {
+    schema: {
+      tags: ['inspector'], summary: 'Recent raw OCPP frames in and out (newest first, bounded retention)',
+      params: Id,
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+        direction: Type.Optional(Type.String({ enum: ['in', 'out'] })),
+      }),
+      response: { 200: List(AnyObject) },
+    },
+  }, async (req) => {
+    const items = gateway.frames.list(req.params.id, req.query.limit ?? 100, req.query.direction as 'in' | 'out' | undefined);
+    return { items, total: items.length };
+  });
+
+  app.get('/stations/:id/configuration', {
+    schema: { tags, summary: 'Configuration keys the station reported (GetConfiguration) or accepted (ChangeConfiguration)', params: Id, response: { 200: List(AnyObject) } },
+  }, async (req) => {
+    const items = await core.configuration.list(req.params.id);
+    return { items, total: items.length };
+  });
+
+  app.get('/stations/:id/charging-profiles', {
+    schema: { tags: ['smart charging'], summary: 'Charging profiles the station accepted, and its last composite schedule', params: Id },
+  }, async (req) => {
+    const items = await core.smartCharging.list(req.params.id);
+    return { items, total: items.length, lastCompositeSchedule: core.smartCharging.lastComposite(req.params.id) };
+  });
+
+  app.get('/stations/:id/local-list', {
+    schema: { tags: ['local auth list'], summary: 'The local authorization list last sent to the station and its version', params: Id },
+  }, async (req) => core.localList.get(req.params.id));
+
+  app.get('/stations/:id/commands', {
+    schema: { tags: ['commands'], summary: 'Commands sent to the station and the replies', params: Id, response: { 200: List(AnyObject) } },
+  }, async (req) => {
+    const items = await core.commands.history(req.params.id);
+    return { items, total: items.length };
+  });
+
+  app.get('/stations/:id/data-transfers', {
+    schema: { tags: ['data transfer'], summary: 'DataTransfer messages in both directions', params: Id, response: { 200: List(AnyObject) } },
+  }, async (req) => {
+    const items = await core.dataTransfer.list(req.params.id);
+    return { items, total: items.length };
+  });
+
+  app.get('/reservations', {
+    schema: {
+      tags: ['reservations'], summary: 'Reservations',
+      querystring: Type.Object({ ...Paging, stationId: Type.Optional(Type.String()), status: Type.Optional(Type.String()) }),
+      response: { 200: List(AnyObject) },
+    },
+  }, async (req) => core.reservations.list(req.query));
+
+  app.post('/stations/:id/reservations', {
+    schema: {
+      tags: ['reservations'], summary: 'Reserve a connector: allocates a reservation id and sends ReserveNow; returns the charger reply',
+      params: Id,
+      body: Type.Object({
+        connectorId: Type.Integer({ minimum: 0 }),
+        idToken: Type.String({ minLength: 1, maxLength: 20 }),
+        expiresAt: Type.String({ format: 'date-time' }),
+        parentIdToken: Type.Optional(Type.String({ maxLength: 20 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const b = req.body;
+    const reservationId = await core.reservations.nextId();
+    const response = await core.commands.send(req.params.id, 'ReserveNow', {
+      connectorId: b.connectorId, expiryDate: b.expiresAt, idTag: b.idToken, reservationId,
+      ...(b.parentIdToken ? { parentIdTag: b.parentIdToken } : {}),
+    });
+    return { reservationId, response };
+  });
+}

@@ -1,0 +1,120 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, type Core, type Logger } from '@voltlane/core';
+import type { Gateway } from '@voltlane/gateway';
+import { ErrorBody } from './schemas.js';
+import { stationRoutes } from './routes/stations.js';
+import { idTokenRoutes } from './routes/id-tokens.js';
+import { transactionRoutes } from './routes/transactions.js';
+import { commandRoutes } from './routes/commands.js';
+import { fileRoutes } from './routes/files.js';
+import { eventRoutes } from './routes/events.js';
+
+export interface ApiOptions {
+  core: Core;
+  gateway: Gateway;
+  log: Logger;
+  checkAdminToken: (token: string) => boolean;
+  /** Largest request body (file uploads), bytes. */
+  bodyLimit: number;
+}
+
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/files\//, /^\/$/];
+
+/**
+ * The HTTP server: REST API under /api/v1, OpenAPI 3.1 at /openapi.json, the API page at /docs,
+ * file endpoints for chargers under /files, and OCPP WebSocket upgrades under /ocpp.
+ * @example const app = await buildApi(opts); await app.listen({ port: 8080 });
+ */
+export async function buildApi(opts: ApiOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    bodyLimit: opts.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.server.on('upgrade', (req, socket, head) => opts.gateway.handleUpgrade(req, socket, head));
+  app.addContentTypeParser(['application/octet-stream', 'text/plain', 'multipart/form-data'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Voltlane API',
+        version: '0.1.0',
+        description:
+          'Manage stations, id tokens and transactions, and send any OCPP command to a charger and get its reply. ' +
+          'Authenticate with `Authorization: Bearer <admin token>`. Lists are `{"items": [...], "total": N}` with `limit`/`offset`. ' +
+          'Errors are `{"error": {"code": "...", "message": "..."}}`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (PUBLIC.some((p) => p.test(path))) return;
+    const header = req.headers.authorization;
+    const query = (req.query as Record<string, unknown> | undefined)?.token;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof query === 'string' && path === '/api/v1/events' ? query : undefined;
+    if (!token || !opts.checkAdminToken(token)) {
+      return reply.code(401).send({
+        error: { code: 'UNAUTHORIZED', message: 'Send "Authorization: Bearer <token>" with the admin token printed at first start (or VOLTLANE_ADMIN_TOKEN)' },
+      });
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    if (err.validation) {
+      const v = err.validation[0];
+      const where = err.validationContext ?? 'request';
+      const field = v ? `${where}${v.instancePath.replaceAll('/', '.')}` : where;
+      const extra = v?.keyword === 'required' ? `.${(v.params as { missingProperty: string }).missingProperty}` : '';
+      const msg = v?.keyword === 'required' ? 'is required' : (v?.message ?? 'is invalid');
+      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: `${field}${extra} ${msg}`, details: { field: `${field}${extra}` } } });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: { code: err.code ?? 'BAD_REQUEST', message: err.message } });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'Internal error; see the server log' } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}; see /docs` } }),
+  );
+
+  app.get('/health', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    database: opts.core.ctx.db.kind,
+    stationsConnected: opts.gateway.connectedCount,
+  }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+
+  await app.register(
+    async (api) => {
+      stationRoutes(api as unknown as App, opts);
+      idTokenRoutes(api as unknown as App, opts);
+      transactionRoutes(api as unknown as App, opts);
+      commandRoutes(api as unknown as App, opts);
+      eventRoutes(api as unknown as App, opts);
+    },
+    { prefix: '/api/v1' },
+  );
+  fileRoutes(app, opts);
+  return app;
+}

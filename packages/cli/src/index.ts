@@ -1,0 +1,2 @@
+/** Composition of the all-in-one process, for the CLI and integration tests. */
+export * from './app.js';

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/** The `voltlane` command: start (all-in-one), migrate, sim. */
+import { pino } from 'pino';
+import { migrate } from '@voltlane/db';
+import { ConfigError, loadConfig } from '@voltlane/core';
+import { runSimCli } from '@voltlane/sim';
+import { openConfiguredDb, startVoltlane } from './app.js';
+import { startDemo } from './demo.js';
+
+const USAGE = `Usage: voltlane <command> [options]
+
+Commands:
+  start [--demo]   Start Voltlane (OCPP on ws://HOST:PORT/ocpp/{stationId}, API on /api/v1, docs on /docs).
+                   --demo also starts three simulated stations that charge on their own.
+  migrate          Apply database migrations and exit.
+  sim [options]    Run simulated OCPP 1.6 stations: --url ws://127.0.0.1:8080/ocpp --stations N
+                   [--prefix SIM] [--connectors 2] [--interval 10] [--password P] [--auto-charge]
+
+Configuration comes from environment variables; see README.md.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') return void console.log(USAGE);
+  if (command === 'sim') return runSimCli(rest);
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel, base: undefined });
+  if (command === 'migrate') {
+    const db = await openConfiguredDb(config, log);
+    const { applied } = await migrate(db, (m) => log.info(m));
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+    await db.close();
+    return;
+  }
+  if (command !== 'start') {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const v = await startVoltlane(config, { log });
+  if (v.generatedAdminToken) {
+    console.log(
+      `\n  Admin API token (shown once, store it now): ${v.generatedAdminToken}\n` +
+        `  Use it as "Authorization: Bearer <token>". Set VOLTLANE_ADMIN_TOKEN to choose your own.\n`,
+    );
+  }
+  console.log(`  Voltlane is running: API ${v.url}/api/v1 · docs ${v.url}/docs · chargers ${v.url.replace('http', 'ws')}/ocpp/{stationId}\n`);
+  const demo = rest.includes('--demo') ? await startDemo(v) : undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await demo?.stop();
+    await v.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { RpcError } from '@voltlane/ocpp';
+import type { ConnectionEvent, StationCall } from '@voltlane/bus';
+import type { CoreContext } from './context.js';
+import { HandlerRegistry } from './registry.js';
+import { StationService } from './modules/stations/service.js';
+import { registerStations16 } from './modules/stations/ocpp16.js';
+import { AuthorizationService } from './modules/authorization/service.js';
+import { registerAuthorization16 } from './modules/authorization/ocpp16.js';
+import { TransactionService } from './modules/transactions/service.js';
+import { registerTransactions16 } from './modules/transactions/ocpp16.js';
+import { ReservationService } from './modules/reservations/service.js';
+import { LocalListService } from './modules/local-list/service.js';
+import { SmartChargingService } from './modules/smart-charging/service.js';
+import { ConfigurationService } from './modules/configuration/service.js';
+import { FirmwareService } from './modules/firmware/service.js';
+import { DataTransferService } from './modules/data-transfer/service.js';
+import { InspectorService } from './modules/inspector/service.js';
+import { CommandService } from './modules/commands/service.js';
+
+/**
+ * The CSMS core: one service per functional block, wired to the bus. Station CALLs arrive as
+ * bus messages; each is handled by the module that declared it.
+ * @example const core = createCore(ctx); await core.start();
+ */
+export function createCore(ctx: CoreContext) {
+  const registry = new HandlerRegistry();
+  const stations = new StationService(ctx);
+  const authorization = new AuthorizationService(ctx);
+  const reservations = new ReservationService(ctx);
+  const transactions = new TransactionService(ctx, authorization, reservations);
+  const localList = new LocalListService(ctx);
+  const smartCharging = new SmartChargingService(ctx);
+  const configuration = new ConfigurationService(ctx);
+  const firmware = new FirmwareService(ctx);
+  const dataTransfer = new DataTransferService(ctx);
+  const inspector = new InspectorService(ctx);
+  const commands = new CommandService(ctx, registry);
+
+  registerStations16(registry, stations);
+  registerAuthorization16(registry, authorization);
+  registerTransactions16(registry, transactions);
+  reservations.register16(registry);
+  localList.register16(registry);
+  smartCharging.register16(registry);
+  configuration.register16(registry);
+  firmware.register16(registry);
+  dataTransfer.register16(registry);
+
+  async function handleStationCall(call: StationCall): Promise<unknown> {
+    const handler = registry.handler(call.version, call.action);
+    if (!handler) throw new RpcError('NotSupported', `${call.action} is not supported by this CSMS yet`);
+    if (call.action !== 'BootNotification') await stations.assertAccepted(call.stationId, call.action);
+    return handler(
+      { stationId: call.stationId, version: call.version, messageId: call.messageId, receivedAt: call.receivedAt },
+      call.payload as never,
+    );
+  }
+
+  async function handleConnection(e: ConnectionEvent): Promise<void> {
+    if (e.type === 'connected') await stations.connected(e.stationId, e.version, e.at);
+    else await stations.disconnected(e.stationId, e.at, e.reason);
+  }
+
+  ctx.bus.onStationCall(handleStationCall);
+  ctx.bus.onConnection(handleConnection);
+
+  return {
+    ctx, registry, stations, authorization, reservations, transactions, localList, smartCharging, configuration,
+    firmware, dataTransfer, inspector, commands,
+    async start(): Promise<void> {
+      await stations.resetOnline();
+      reservations.startSweeper();
+    },
+    async stop(): Promise<void> {
+      reservations.stopSweeper();
+      await transactions.flush();
+      await inspector.flush();
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,167 @@
+import { RpcError } from '@voltlane/ocpp';
+import type { CoreContext } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { hashPassword, sha256, verifyPassword } from '../../passwords.js';
+import { page } from '../../rows.js';
+import * as repo from './repository.js';
+import type { Connector, RegistrationStatus, Station } from './repository.js';
+
+export type AuthResult = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
+
+/** Station with its connectors, as `GET /stations/{id}` returns it. */
+export type StationDetail = Station & { connectors: Connector[] };
+
+const STATUS_TTL_MS = 30_000;
+
+/**
+ * Stations: registration, identity checks at connect time, boot, heartbeat, status, online state.
+ * @example await stations.create({ id: 'CP1', password: 'secret' });
+ */
+export class StationService {
+  /** stationId -> registration status, so the per-message gate costs no query. */
+  private readonly statusCache = new Map<string, { status: RegistrationStatus; at: number }>();
+  /** stationId -> sha256(password) already verified against the current hash (scrypt is slow). */
+  private readonly verified = new Map<string, { hash: string; digest: string }>();
+
+  constructor(private readonly ctx: CoreContext) {}
+
+  async create(input: { id: string; password?: string | undefined; registrationStatus?: RegistrationStatus | undefined }): Promise<StationDetail> {
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const created = await repo.insertStation(this.ctx.db, {
+      id: input.id,
+      passwordHash,
+      registrationStatus: input.registrationStatus ?? 'Accepted',
+      autoRegistered: false,
+    });
+    if (!created) throw new AppError('ALREADY_EXISTS', `Station ${input.id} already exists: use PATCH /api/v1/stations/${input.id} to change it`);
+    return this.get(input.id);
+  }
+
+  async get(id: string): Promise<StationDetail> {
+    const row = await repo.findStationRow(this.ctx.db, id);
+    if (!row) throw notFound(id);
+    return { ...repo.toStation(row), connectors: await repo.listConnectors(this.ctx.db, id) };
+  }
+
+  list(q: { limit?: number; offset?: number; online?: boolean; registrationStatus?: string; q?: string }) {
+    return repo.listStations(this.ctx.db, { ...q, ...page(q) });
+  }
+
+  async update(id: string, patch: { password?: string | null; registrationStatus?: RegistrationStatus }): Promise<StationDetail> {
+    const passwordHash = patch.password === undefined ? undefined : patch.password === null ? null : await hashPassword(patch.password);
+    const ok = await repo.updateStation(this.ctx.db, id, {
+      ...(passwordHash !== undefined ? { passwordHash } : {}),
+      ...(patch.registrationStatus ? { registrationStatus: patch.registrationStatus } : {}),
+    });
+    if (!ok) throw notFound(id);
+    this.statusCache.delete(id);
+    this.verified.delete(id);
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await repo.deleteStation(this.ctx.db, id))) throw notFound(id);
+    this.statusCache.delete(id);
+    this.verified.delete(id);
+  }
+
+  /** Identity check at WebSocket upgrade (security profile 0 and 1), applying the unknown-station policy. */
+  async authenticate(stationId: string, password: string | undefined): Promise<AuthResult> {
+    const row = await repo.findStationRow(this.ctx.db, stationId);
+    if (!row) {
+      const policy = this.ctx.config.unknownStations;
+      if (policy === 'reject') return { ok: false, status: 404, reason: `Unknown station ${stationId}: register it first` };
+      await repo.insertStation(this.ctx.db, {
+        id: stationId,
+        passwordHash: null,
+        registrationStatus: policy === 'accept' ? 'Accepted' : 'Pending',
+        autoRegistered: true,
+      });
+      this.ctx.log.info({ stationId, policy }, 'unknown station registered automatically');
+      return { ok: true };
+    }
+    const hash = row.password_hash as string | null;
+    if (!hash) return { ok: true };
+    if (password === undefined) return { ok: false, status: 401, reason: 'This station requires HTTP Basic authentication' };
+    const digest = sha256(password);
+    const known = this.verified.get(stationId);
+    if (known && known.hash === hash && known.digest === digest) return { ok: true };
+    if (!(await verifyPassword(password, hash))) return { ok: false, status: 401, reason: 'Wrong password for this station' };
+    this.verified.set(stationId, { hash, digest });
+    return { ok: true };
+  }
+
+  /** Registration status for the per-message gate (cached briefly). */
+  async registrationStatus(stationId: string): Promise<RegistrationStatus | undefined> {
+    const c = this.statusCache.get(stationId);
+    if (c && Date.now() - c.at < STATUS_TTL_MS) return c.status;
+    const row = await repo.findStationRow(this.ctx.db, stationId);
+    if (!row) return undefined;
+    const status = row.registration_status as RegistrationStatus;
+    this.statusCache.set(stationId, { status, at: Date.now() });
+    return status;
+  }
+
+  /** Throws the CALLERROR a station that is not Accepted gets for anything but BootNotification. */
+  async assertAccepted(stationId: string, action: string): Promise<void> {
+    const status = await this.registrationStatus(stationId);
+    if (status === 'Accepted') return;
+    throw new RpcError(
+      'SecurityError',
+      status === undefined
+        ? `Station ${stationId} is not registered`
+        : `Station is ${status}: only BootNotification is accepted until an operator accepts the station (${action} refused)`,
+    );
+  }
+
+  /** BootNotification: records what the station says and answers with its registration status. */
+  async boot(
+    stationId: string,
+    version: string,
+    info: { vendor: string; model: string; serialNumber?: string | undefined; chargeBoxSerialNumber?: string | undefined; firmwareVersion?: string | undefined; iccid?: string | undefined; imsi?: string | undefined; meterType?: string | undefined; meterSerialNumber?: string | undefined },
+    at: Date,
+  ): Promise<{ status: RegistrationStatus; interval: number; currentTime: string }> {
+    const row = await repo.findStationRow(this.ctx.db, stationId);
+    const status = (row?.registration_status as RegistrationStatus | undefined) ?? 'Rejected';
+    // Pending/Rejected: the interval is when to retry BootNotification, so keep it short.
+    const interval = status === 'Accepted' ? this.ctx.config.heartbeatIntervalSec : 60;
+    if (row) await repo.recordBoot(this.ctx.db, stationId, { ...info, version, at, interval });
+    this.statusCache.set(stationId, { status, at: Date.now() });
+    this.ctx.events.emit('station.booted', { stationId, status });
+    return { status, interval, currentTime: new Date().toISOString() };
+  }
+
+  async heartbeat(stationId: string, at: Date): Promise<string> {
+    await repo.touchHeartbeat(this.ctx.db, stationId, at);
+    return new Date().toISOString();
+  }
+
+  /** A status for the whole station (evseId 0) or one connector. */
+  async status(
+    stationId: string,
+    s: { evseId: number; connectorId: number; status: string; errorCode: string; info?: string | undefined; vendorId?: string | undefined; vendorErrorCode?: string | undefined; at: Date },
+  ): Promise<void> {
+    if (s.evseId === 0) await repo.setStationStatus(this.ctx.db, stationId, s);
+    else await repo.upsertConnector(this.ctx.db, stationId, s);
+    this.ctx.events.emit('connector.status', { stationId, evseId: s.evseId, connectorId: s.connectorId, status: s.status, errorCode: s.errorCode });
+  }
+
+  async connected(stationId: string, version: string, at: Date): Promise<void> {
+    await repo.setOnline(this.ctx.db, stationId, true, at, version);
+    this.ctx.events.emit('station.connected', { stationId, version });
+  }
+
+  async disconnected(stationId: string, at: Date, reason?: string): Promise<void> {
+    await repo.setOnline(this.ctx.db, stationId, false, at);
+    this.ctx.events.emit('station.disconnected', { stationId, ...(reason ? { reason } : {}) });
+  }
+
+  /** Marks every station offline (at start-up: no socket survives a restart of the all-in-one process). */
+  async resetOnline(): Promise<void> {
+    await this.ctx.db.query('update stations set online = false where online');
+  }
+}
+
+export function notFound(id: string): AppError {
+  return new AppError('STATION_NOT_FOUND', `Station ${id} does not exist: create it with POST /api/v1/stations`);
+}

@@ -1,0 +1,294 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { RpcEndpoint, RpcError, isOcppVersion, type OcppVersion, type RpcEvent } from '@voltlane/ocpp';
+import { StationOfflineError, type Bus, type StationCommand } from '@voltlane/bus';
+import { FrameLog } from './frame-log.js';
+import { parseStationPath } from './path.js';
+
+/** Versions this gateway speaks, newest first (the newest one a charger offers wins). */
+export const SUPPORTED_VERSIONS: readonly OcppVersion[] = ['ocpp1.6'];
+
+/** Outcome of checking a station's identity at connect time. */
+export type AuthResult = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
+
+/** One connection attempt, accepted or refused, for the connection inspector. */
+export interface ConnectionAttempt {
+  stationId: string;
+  at: Date;
+  remoteAddress: string | undefined;
+  outcome: 'accepted' | 'refused' | 'closed';
+  reason: string;
+  subprotocol: string | undefined;
+  detail?: string;
+}
+
+/** Minimal logger surface (pino-compatible). */
+export interface GatewayLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface GatewayOptions {
+  bus: Bus;
+  log: GatewayLogger;
+  /** Checks the station id and HTTP Basic credentials (security profile 0/1). */
+  authenticate: (stationId: string, password: string | undefined) => Promise<AuthResult>;
+  /** Records every connection attempt (fire and forget). */
+  recordAttempt: (attempt: ConnectionAttempt) => void;
+  maxFrameBytes: number;
+  inspectorFramesPerStation: number;
+  /** Server pings at this interval and drops connections that miss two pongs (0 = off). */
+  pingIntervalSec?: number;
+}
+
+
+interface Link {
+  stationId: string;
+  version: OcppVersion;
+  ws: WebSocket;
+  rpc: RpcEndpoint;
+  alive: boolean;
+}
+
+/**
+ * The WebSocket edge: upgrades, subprotocol negotiation, station identity, frame limits, and one
+ * {@link RpcEndpoint} per connected station. Station CALLs go to the bus; commands come from it.
+ * @example
+ * const gw = new Gateway({ bus, log, authenticate, recordAttempt, maxFrameBytes: 65536, inspectorFramesPerStation: 100 });
+ * server.on('upgrade', (req, socket, head) => gw.handleUpgrade(req, socket, head));
+ */
+export class Gateway {
+  readonly frames: FrameLog;
+  private readonly links = new Map<string, Link>();
+  private readonly wss: WebSocketServer;
+  private readonly pingTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.frames = new FrameLog(opts.inspectorFramesPerStation);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Frames between the configured limit and this hard cap are answered with a CALLERROR;
+      // past the cap ws closes the socket with 1009 (Message Too Big).
+      maxPayload: Math.max(opts.maxFrameBytes * 2, opts.maxFrameBytes + 65536),
+      perMessageDeflate: false,
+      handleProtocols: (offered) => SUPPORTED_VERSIONS.find((v) => offered.has(v)) ?? false,
+    });
+    opts.bus.onCommand((cmd) => this.sendCommand(cmd));
+    const ping = opts.pingIntervalSec ?? 60;
+    if (ping > 0) {
+      this.pingTimer = setInterval(() => this.pingAll(), ping * 1000);
+      this.pingTimer.unref();
+    }
+  }
+
+  /** Number of stations connected to this gateway. */
+  get connectedCount(): number {
+    return this.links.size;
+  }
+
+  isConnected(stationId: string): boolean {
+    return this.links.has(stationId);
+  }
+
+  /** Handles an HTTP upgrade request; refuses anything that is not a valid station connection. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    this.upgrade(req, socket, head).catch((error: unknown) => {
+      this.opts.log.error({ err: error }, 'upgrade failed');
+      refuse(socket, 500, 'Internal error');
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const remoteAddress = req.socket.remoteAddress;
+    const parsed = parseStationPath(req.url ?? '/');
+    if (!parsed.ok) {
+      refuse(socket, parsed.status, parsed.reason);
+      if (parsed.stationId) this.attempt(parsed.stationId, remoteAddress, 'refused', parsed.reason, undefined);
+      return;
+    }
+    const stationId = parsed.stationId;
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const password = basicPassword(req.headers.authorization, stationId);
+    if (password === null) {
+      refuse(socket, 401, 'Basic auth user must be the station id');
+      this.attempt(stationId, remoteAddress, 'refused', 'bad password', offered.join(','), 'Basic auth user is not the station id');
+      return;
+    }
+    const auth = await this.opts.authenticate(stationId, password);
+    if (!auth.ok) {
+      refuse(socket, auth.status, auth.reason);
+      const reason = auth.status === 404 ? 'unknown station' : 'bad password';
+      this.attempt(stationId, remoteAddress, 'refused', reason, offered.join(','), auth.reason);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const version = ws.protocol;
+      if (!isOcppVersion(version) || !SUPPORTED_VERSIONS.includes(version)) {
+        // OCPP-J: complete the handshake without a subprotocol, then close at once.
+        const reason = offered.length ? `unsupported subprotocol ${offered.join(',')}` : 'no subprotocol';
+        ws.close(1002, `Offer one of: ${SUPPORTED_VERSIONS.join(', ')}`);
+        this.attempt(stationId, remoteAddress, 'refused', 'bad subprotocol', offered.join(','), reason);
+        return;
+      }
+      this.attach(stationId, version, ws, remoteAddress);
+    });
+  }
+
+  private attach(stationId: string, version: OcppVersion, ws: WebSocket, remoteAddress: string | undefined): void {
+    const previous = this.links.get(stationId);
+    if (previous) {
+      this.links.delete(stationId);
+      previous.rpc.close();
+      previous.ws.close(1000, 'Replaced by a new connection');
+      this.opts.log.info({ stationId }, 'second connection replaces the first');
+    }
+    const log = this.opts.log;
+    const rpc = new RpcEndpoint({
+      version,
+      role: 'csms',
+      send: (text) => ws.send(text),
+      callTimeoutMs: 30_000,
+      onCall: (action, payload, messageId) =>
+        this.opts.bus.stationCall({ stationId, version, action, payload, messageId, receivedAt: new Date() }),
+      onEvent: (e) => this.onRpcEvent(stationId, e),
+    });
+    const link: Link = { stationId, version, ws, rpc, alive: true };
+    this.links.set(stationId, link);
+    this.attempt(stationId, remoteAddress, 'accepted', 'connected', version);
+
+    ws.on('pong', () => (link.alive = true));
+    ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (buf.length > this.opts.maxFrameBytes) {
+        const prefix = buf.subarray(0, 128).toString('utf8');
+        this.frames.add(stationId, 'in', `${prefix}… (${buf.length} bytes)`);
+        rpc.receiveOversized(prefix, buf.length, this.opts.maxFrameBytes);
+        return;
+      }
+      if (isBinary) log.warn({ stationId }, 'binary frame received; OCPP-J uses text frames, decoding as UTF-8');
+      rpc.receive(buf.toString('utf8'));
+    });
+    ws.on('error', (err) => log.warn({ stationId, err: err.message }, 'websocket error'));
+    ws.on('close', (code, reasonBuf) => {
+      rpc.close();
+      if (this.links.get(stationId) !== link) return; // replaced: the new link owns the station
+      this.links.delete(stationId);
+      const reason = `closed ${code}${reasonBuf.length ? ` ${reasonBuf.toString()}` : ''}`;
+      this.attempt(stationId, remoteAddress, 'closed', reason, version);
+      this.opts.bus
+        .connection({ type: 'disconnected', stationId, version, at: new Date(), reason })
+        .catch((err: unknown) => log.error({ stationId, err }, 'disconnect handling failed'));
+    });
+    this.opts.bus
+      .connection({ type: 'connected', stationId, version, at: new Date(), ...(remoteAddress ? { remoteAddress } : {}) })
+      .catch((err: unknown) => log.error({ stationId, err }, 'connect handling failed'));
+  }
+
+  /** Sends a command over the station's socket and resolves with its validated reply. */
+  async sendCommand(cmd: StationCommand): Promise<Record<string, unknown>> {
+    const link = this.links.get(cmd.stationId);
+    if (!link) throw new StationOfflineError(cmd.stationId);
+    return link.rpc.call(cmd.action, cmd.payload, { timeoutMs: cmd.timeoutMs });
+  }
+
+  /** OCPP version of a connected station. */
+  versionOf(stationId: string): OcppVersion | undefined {
+    return this.links.get(stationId)?.version;
+  }
+
+  /** Closes one station's connection (e.g. after it was deleted). */
+  disconnect(stationId: string, reason: string): void {
+    this.links.get(stationId)?.ws.close(1000, reason);
+  }
+
+  /** Closes every connection so chargers reconnect (elsewhere), and stops accepting new ones. */
+  async close(): Promise<void> {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    const closing = [...this.links.values()].map(
+      (l) =>
+        new Promise<void>((resolve) => {
+          l.ws.once('close', () => resolve());
+          l.ws.close(1001, 'Server shutting down');
+          setTimeout(() => {
+            l.ws.terminate();
+            resolve();
+          }, 2000).unref();
+        }),
+    );
+    await Promise.all(closing);
+    this.wss.close();
+  }
+
+  private pingAll(): void {
+    for (const link of this.links.values()) {
+      if (!link.alive) {
+        this.opts.log.warn({ stationId: link.stationId }, 'no pong: dropping connection');
+        link.ws.terminate();
+        continue;
+      }
+      link.alive = false;
+      link.ws.ping();
+    }
+  }
+
+  private onRpcEvent(stationId: string, e: RpcEvent): void {
+    const log = this.opts.log;
+    switch (e.type) {
+      case 'frame':
+        this.frames.add(stationId, e.direction, e.text);
+        break;
+      case 'protocolError':
+        log.warn({ stationId, code: e.code, messageId: e.messageId, action: e.action }, e.message);
+        break;
+      case 'handlerError':
+        if (e.error instanceof RpcError) log.warn({ stationId, action: e.action, code: e.error.code }, e.error.message);
+        else log.error({ stationId, action: e.action, err: e.error }, 'handler failed');
+        break;
+      case 'invalidResponse':
+        log.warn({ stationId, action: e.action }, `charger sent an invalid reply: ${e.message}`);
+        break;
+    }
+  }
+
+  private attempt(
+    stationId: string,
+    remoteAddress: string | undefined,
+    outcome: ConnectionAttempt['outcome'],
+    reason: string,
+    subprotocol: string | undefined,
+    detail?: string,
+  ): void {
+    const a: ConnectionAttempt = { stationId, at: new Date(), remoteAddress, outcome, reason, subprotocol, ...(detail ? { detail } : {}) };
+    if (outcome === 'refused') this.opts.log.warn({ stationId, remoteAddress, reason, detail }, 'connection refused');
+    else this.opts.log.debug({ stationId, remoteAddress, outcome, reason }, 'connection');
+    this.opts.recordAttempt(a);
+  }
+}
+
+/** Password from an HTTP Basic header; undefined when absent, null when the user is not the station id. */
+function basicPassword(header: string | undefined, stationId: string): string | undefined | null {
+  if (!header) return undefined;
+  const m = /^Basic\s+(.+)$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0 || decoded.slice(0, i) !== stationId) return null;
+  return decoded.slice(i + 1);
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: { code: `HTTP_${status}`, message: reason } });
+  const extra = status === 401 ? 'WWW-Authenticate: Basic realm="Voltlane OCPP"\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
