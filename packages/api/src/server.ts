@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifySchemaCompiler } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -36,8 +38,8 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
     loggerInstance: opts.log,
     bodyLimit: opts.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler());
 
   app.server.on('upgrade', (req, socket, head) => opts.gateway.handleUpgrade(req, socket, head));
   app.addContentTypeParser(['application/octet-stream', 'text/plain', 'multipart/form-data'], { parseAs: 'buffer' }, (_req, body, done) =>
@@ -83,8 +85,10 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
       const v = err.validation[0];
       const where = err.validationContext ?? 'request';
       const field = v ? `${where}${v.instancePath.replaceAll('/', '.')}` : where;
-      const extra = v?.keyword === 'required' ? `.${(v.params as { missingProperty: string }).missingProperty}` : '';
-      const msg = v?.keyword === 'required' ? 'is required' : (v?.message ?? 'is invalid');
+      const params = v?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      const named = v?.keyword === 'required' ? params?.missingProperty : v?.keyword === 'additionalProperties' ? params?.additionalProperty : undefined;
+      const extra = named ? `.${named}` : '';
+      const msg = v?.keyword === 'required' ? 'is required' : named ? 'is not allowed' : (v?.message ?? 'is invalid');
       return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: `${field}${extra} ${msg}`, details: { field: `${field}${extra}` } } });
     }
     if (err.statusCode && err.statusCode < 500) {
@@ -117,4 +121,23 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
   );
   fileRoutes(app, opts);
   return app;
+}
+
+/**
+ * Query strings, path params and headers are text, so their values are coerced to the schema's
+ * types (`?limit=10`); JSON bodies are not: `{"idToken": 5}` is a validation error, not token "5".
+ */
+function validatorCompiler(): FastifySchemaCompiler<unknown> {
+  const make = (coerceTypes: 'array' | false) => {
+    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false });
+    addFormats.default(ajv);
+    return ajv;
+  };
+  const json = make(false);
+  const text = make('array');
+  return ({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? json : text;
+    const id = (schema as { $id?: string }).$id;
+    return (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema as object);
+  };
 }

@@ -175,12 +175,19 @@ export class Gateway {
       if (isBinary) log.warn({ stationId }, 'binary frame received; OCPP-J uses text frames, decoding as UTF-8');
       rpc.receive(buf.toString('utf8'));
     });
-    ws.on('error', (err) => log.warn({ stationId, err: err.message }, 'websocket error'));
+    // ws closes the socket itself on a protocol error (e.g. a frame above maxPayload: 1009), and then
+    // reports 1006 in 'close'; keep the code it sent so the inspector shows why.
+    let dropped: string | undefined;
+    ws.on('error', (err: Error & { code?: string }) => {
+      const sent = wsErrorCloseCode(err.code);
+      if (sent) dropped = `closed ${sent} ${err.message}`;
+      log.warn({ stationId, err: err.message }, 'websocket error');
+    });
     ws.on('close', (code, reasonBuf) => {
       rpc.close();
       if (this.links.get(stationId) !== link) return; // replaced: the new link owns the station
       this.links.delete(stationId);
-      const reason = `closed ${code}${reasonBuf.length ? ` ${reasonBuf.toString()}` : ''}`;
+      const reason = dropped ?? `closed ${code}${reasonBuf.length ? ` ${reasonBuf.toString()}` : ''}`;
       this.attempt(stationId, remoteAddress, 'closed', reason, version);
       this.opts.bus
         .connection({ type: 'disconnected', stationId, version, at: new Date(), reason })
@@ -281,6 +288,15 @@ function basicPassword(header: string | undefined, stationId: string): string | 
   const i = decoded.indexOf(':');
   if (i < 0 || decoded.slice(0, i) !== stationId) return null;
   return decoded.slice(i + 1);
+}
+
+/** Close code ws sends when it drops a connection for a protocol error (`WS_ERR_*` error codes). */
+function wsErrorCloseCode(code: string | undefined): number | undefined {
+  if (!code?.startsWith('WS_ERR_')) return undefined;
+  if (/^WS_ERR_UNSUPPORTED_\w+_LENGTH$/.test(code)) return 1009;
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return 1008;
+  return 1002;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };

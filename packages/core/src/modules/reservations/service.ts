@@ -45,6 +45,10 @@ export class ReservationService {
            status = 'Active', transaction_id = null, updated_at = now()`,
         [req.reservationId, stationId, req.connectorId, req.idTag, req.parentIdTag ?? null, req.expiryDate],
       );
+      // An id chosen by hand (raw ReserveNow command) is never handed out again by nextId().
+      await this.ctx.db.query(`select setval('reservation_ids', greatest($1::bigint, (select last_value from reservation_ids)))`, [
+        req.reservationId,
+      ]);
     });
     reg.effect16('CancelReservation', async (stationId, req, res) => {
       if (res.status !== 'Accepted') return;
