@@ -225,6 +225,7 @@ for (const tdb of testDatabases()) {
       assert.equal((await s.api('GET', '/api/v1/stations/TWICE1')).body.online, true);
       const log = await attempts('TWICE1');
       assert.equal(log.filter((a) => a.outcome === 'accepted').length, 2);
+      assert.ok(log.some((a) => a.outcome === 'closed' && /Replaced by a new connection/.test(a.reason)));
     });
 
     it('shows the station offline once its socket closes', async () => {

@@ -185,10 +185,10 @@ export class Gateway {
     });
     ws.on('close', (code, reasonBuf) => {
       rpc.close();
-      if (this.links.get(stationId) !== link) return; // replaced: the new link owns the station
-      this.links.delete(stationId);
       const reason = dropped ?? `closed ${code}${reasonBuf.length ? ` ${reasonBuf.toString()}` : ''}`;
       this.attempt(stationId, remoteAddress, 'closed', reason, version);
+      if (this.links.get(stationId) !== link) return; // replaced: the new link owns the station
+      this.links.delete(stationId);
       this.opts.bus
         .connection({ type: 'disconnected', stationId, version, at: new Date(), reason })
         .catch((err: unknown) => log.error({ stationId, err }, 'disconnect handling failed'));
