@@ -56,7 +56,10 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
         description:
           'Manage stations, id tokens and transactions, and send any OCPP command to a charger and get its reply. ' +
           'Authenticate with `Authorization: Bearer <admin token>`. Lists are `{"items": [...], "total": N}` with `limit`/`offset`. ' +
-          'Errors are `{"error": {"code": "...", "message": "..."}}`.',
+          'Errors are `{"error": {"code": "...", "message": "..."}}`.\n\n' +
+          'Chargers connect to `ws://HOST:PORT/ocpp/{stationId}` (subprotocol `ocpp1.6`). Server settings (environment): ' +
+          '`VOLTLANE_HTTP_PORT` (8080), `VOLTLANE_HOST` (127.0.0.1), `VOLTLANE_DATA_DIR` (./data), `DATABASE_URL` (optional PostgreSQL), ' +
+          '`VOLTLANE_ADMIN_TOKEN` (generated and printed once when unset), `VOLTLANE_UNKNOWN_STATIONS` (accept|pending|reject, default pending).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
