@@ -50,6 +50,7 @@ export async function startVoltlane(config: VoltlaneConfig, opts: { log?: Logger
     recordAttempt: (a) => core.inspector.record(a),
     maxFrameBytes: config.maxFrameBytes,
     inspectorFramesPerStation: config.inspectorFramesPerStation,
+    inspectorMaxChars: config.inspectorMaxChars,
   });
   const admin = await setupAdminToken(db, config.adminToken);
   const api = await buildApi({ core, gateway, log, checkAdminToken: admin.check, bodyLimit: config.maxFileBytes });

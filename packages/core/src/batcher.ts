@@ -1,51 +1,79 @@
+export interface BatcherOptions {
+  /** Most items written in one call; more are left for the next write. */
+  maxItems: number;
+  /** Writes that may run at once (1 keeps batches strictly in order; PGlite has one connection anyway). */
+  maxConcurrent?: number;
+}
+
 /**
- * Group commit: items added from many stations are written together in one call every few
- * milliseconds (or when the batch is full), and each caller's promise settles when its batch is
- * durably written. Keeps durability per message without one transaction per message.
+ * Group commit: items from many stations are written together, and each caller's promise
+ * settles when the write holding its item is durable. A write starts as soon as a writer is free;
+ * whatever arrives while all writers are busy forms the next batch, so batches grow with the
+ * load instead of waiting on a timer.
+ *
+ * Order: an item is never written before an item added earlier *by the same caller that awaited
+ * it*; a station awaits each write before its next message, so per-station order holds even with
+ * several writers.
  * @example
- * const writer = new Batcher<Row>((rows) => insertRows(db, rows), { maxItems: 1000, maxDelayMs: 5 });
+ * const writer = new Batcher<Row>((rows) => insertRows(db, rows), { maxItems: 1000, maxConcurrent: 2 });
  * await writer.add(row); // resolved after the batch holding `row` committed
  */
 export class Batcher<T> {
   private items: T[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private inflight = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
-    private readonly opts: { maxItems: number; maxDelayMs: number },
+    private readonly opts: BatcherOptions,
   ) {}
 
-  add(...items: T[]): Promise<void> {
-    this.items.push(...items);
+  add(item: T): Promise<void> {
+    this.items.push(item);
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (this.items.length >= this.opts.maxItems) this.flushNow();
-    else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), this.opts.maxDelayMs);
+    this.schedule();
     return p;
   }
 
-  /** Writes whatever is pending and waits for all writes in flight. */
-  async flush(): Promise<void> {
-    if (this.items.length) this.flushNow();
-    await this.flushing;
+  /** Resolves once everything added so far is written. */
+  flush(): Promise<void> {
+    if (this.items.length === 0 && this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private flushNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const items = this.items;
-    const waiters = this.waiters;
-    this.items = [];
-    this.waiters = [];
-    // Batches are written one after another so rows commit in the order they were added.
-    this.flushing = this.flushing.then(async () => {
-      try {
-        await this.write(items);
-        for (const w of waiters) w.resolve();
-      } catch (e) {
-        for (const w of waiters) w.reject(e);
-      }
+  private schedule(): void {
+    if (this.scheduled || this.inflight >= (this.opts.maxConcurrent ?? 1)) return;
+    this.scheduled = true;
+    // One macrotask lets the messages that arrived in the same I/O burst join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startWrite();
     });
+  }
+
+  private startWrite(): void {
+    if (this.items.length === 0) return this.checkIdle();
+    const n = Math.min(this.items.length, this.opts.maxItems);
+    const items = this.items.splice(0, n);
+    const waiters = this.waiters.splice(0, n);
+    this.inflight++;
+    this.write(items)
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (e: unknown) => waiters.forEach((w) => w.reject(e)),
+      )
+      .finally(() => {
+        this.inflight--;
+        if (this.items.length) this.schedule();
+        else this.checkIdle();
+      });
+    // Another writer may take the rest right away.
+    if (this.items.length) this.schedule();
+  }
+
+  private checkIdle(): void {
+    if (this.items.length === 0 && this.inflight === 0) this.idleWaiters.splice(0).forEach((r) => r());
   }
 }

@@ -19,6 +19,8 @@ export interface VoltlaneConfig {
   heartbeatIntervalSec: number;
   /** Raw frames kept per station for the connection inspector. */
   inspectorFramesPerStation: number;
+  /** Characters of raw frames kept in all, across stations (oldest dropped first). */
+  inspectorMaxChars: number;
   /** Largest diagnostics/firmware file accepted over HTTP, in bytes. */
   maxFileBytes: number;
   /** Public base URL chargers use to reach this server (firmware downloads, diagnostics uploads). */
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VoltlaneConfig
     commandTimeoutSec: int(env, 'VOLTLANE_COMMAND_TIMEOUT_SEC', 30, 1, 600),
     heartbeatIntervalSec: int(env, 'VOLTLANE_HEARTBEAT_INTERVAL_SEC', 300, 10, 86400),
     inspectorFramesPerStation: int(env, 'VOLTLANE_INSPECTOR_FRAMES', 500, 0, 100000),
+    inspectorMaxChars: int(env, 'VOLTLANE_INSPECTOR_MAX_BYTES', 32 * 1024 * 1024, 0, 2 ** 31 - 1),
     maxFileBytes: int(env, 'VOLTLANE_MAX_FILE_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     publicUrl: (env.VOLTLANE_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${httpPort}`).replace(/\/$/, ''),
     logLevel: env.VOLTLANE_LOG_LEVEL || 'info',

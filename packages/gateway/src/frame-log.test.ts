@@ -13,3 +13,20 @@ it('keeps the newest frames per station, newest first, and cuts long frames', ()
   assert.equal(big!.text.length, FrameLog.maxChars);
   assert.deepEqual(log.list('nobody'), []);
 });
+
+it('drops the gateway-wide oldest frames once the total budget is used', () => {
+  const log = new FrameLog(100, 100);
+  for (let i = 0; i < 10; i++) log.add(`CP${i}`, 'in', 'x'.repeat(20));
+  assert.ok(log.size.chars <= 100);
+  assert.equal(log.size.frames, 5);
+  assert.deepEqual(log.list('CP0'), []);
+  assert.equal(log.list('CP9').length, 1);
+});
+
+it('stays bounded over many frames of many stations', () => {
+  const log = new FrameLog(2, 10_000);
+  for (let i = 0; i < 50_000; i++) log.add(`CP${i % 500}`, 'in', `frame-${i}`);
+  assert.ok(log.size.frames <= 1000);
+  assert.ok(log.size.chars <= 10_000);
+  assert.deepEqual(log.list('CP499').map((e) => e.text), ['frame-49999', 'frame-49499']);
+});

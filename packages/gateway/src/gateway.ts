@@ -40,6 +40,8 @@ export interface GatewayOptions {
   recordAttempt: (attempt: ConnectionAttempt) => void;
   maxFrameBytes: number;
   inspectorFramesPerStation: number;
+  /** Characters of raw frames kept across all stations (default 32 Mi). */
+  inspectorMaxChars?: number;
   /** Server pings at this interval and drops connections that miss two pongs (0 = off). */
   pingIntervalSec?: number;
 }
@@ -67,7 +69,7 @@ export class Gateway {
   private readonly pingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: GatewayOptions) {
-    this.frames = new FrameLog(opts.inspectorFramesPerStation);
+    this.frames = new FrameLog(opts.inspectorFramesPerStation, opts.inspectorMaxChars);
     this.wss = new WebSocketServer({
       noServer: true,
       // Frames between the configured limit and this hard cap are answered with a CALLERROR;

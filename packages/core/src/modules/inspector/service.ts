@@ -25,7 +25,7 @@ export class InspectorService {
   private pruneCounter = 0;
 
   constructor(private readonly ctx: CoreContext) {
-    this.writer = new Batcher((items) => this.write(items), { maxItems: 1000, maxDelayMs: 50 });
+    this.writer = new Batcher((items) => this.write(items), { maxItems: 1000 });
   }
 
   record(a: ConnectionAttemptRecord): void {

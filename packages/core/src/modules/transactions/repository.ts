@@ -153,7 +153,8 @@ export async function insertSamples(db: Queryable, rows: SampleRow[], registers:
     );
   }
   if (registers.size) {
-    const ids = [...registers.keys()];
+    // Sorted so concurrent batches lock transaction rows in one order (no deadlock).
+    const ids = [...registers.keys()].sort((a, b) => a - b);
     await db.query(
       `update transactions t set last_meter_wh = greatest(coalesce(t.last_meter_wh, v.wh), v.wh), updated_at = now()
        from unnest($1::bigint[], $2::text[], $3::numeric[]) as v(id, station_id, wh)

@@ -25,7 +25,11 @@ export class TransactionService {
     private readonly auth: AuthorizationService,
     private readonly reservations: ReservationService,
   ) {
-    this.meterWriter = new Batcher((items) => this.writeMeterBatch(items), { maxItems: 500, maxDelayMs: 4 });
+    this.meterWriter = new Batcher((items) => this.writeMeterBatch(items), {
+      maxItems: 2000,
+      // Two writers keep PostgreSQL busy while the next batch forms; PGlite has one connection.
+      maxConcurrent: ctx.db.kind === 'postgres' ? 2 : 1,
+    });
   }
 
   /** Transaction started. Retried starts (same station, EVSE, time, token) return the same id. */
