@@ -3,7 +3,7 @@
  * its pid is the server itself and /proc shows its CPU and RSS), on a free loopback port, with a
  * fresh database: a temporary PGlite folder or a freshly created PostgreSQL database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -104,11 +104,14 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/** Sampled values stored (each meter_values row holds one timestamp's samples). */
+const SAMPLE_COUNT = 'select coalesce(sum(jsonb_array_length(sampled_values)), 0)::text as n from meter_values';
+
 async function countPostgres(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const r = await client.query<{ n: string }>('select count(*)::text as n from meter_values');
+    const r = await client.query<{ n: string }>(SAMPLE_COUNT);
     return Number(r.rows[0]?.n ?? 0);
   } finally {
     await client.end();
@@ -118,7 +121,7 @@ async function countPostgres(url: string): Promise<number> {
 async function countPglite(dataDir: string): Promise<number> {
   const db = await openDb({ dataDir });
   try {
-    const r = await db.query<{ n: string }>('select count(*)::text as n from meter_values');
+    const r = await db.query<{ n: string }>(SAMPLE_COUNT);
     return Number(r.rows[0]?.n ?? 0);
   } finally {
     await db.close();
@@ -171,6 +174,12 @@ export async function startServer(opts: ServerOptions): Promise<Server> {
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
+  if (!databaseUrl) {
+    // Create the PGlite folder in a separate process first: a server normally restarts on an
+    // existing folder, and initdb's one-off memory peak would otherwise stay in the server's RSS.
+    const init = spawnSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'migrate'], { cwd: opts.root, env, encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`voltlane migrate failed: ${init.stderr || init.stdout}`);
+  }
   const nodeArgs = ['--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const child = spawn(process.execPath, [...nodeArgs, 'packages/cli/src/main.ts', 'start'], {

@@ -38,19 +38,20 @@ create table transactions (
 create unique index transactions_start_dedupe on transactions (station_id, evse_id, started_at, coalesce(id_token, ''));
 create index transactions_station_status on transactions (station_id, status);
 create index transactions_active on transactions (status) where status = 'active';
+-- One row per MeterValue (one timestamp) of a message, its sampled values as received in
+-- `sampled_values` (defaults filled in). One row per message instead of one per sample keeps
+-- ingest cheap; the energy register and active power are extracted for queries.
 create table meter_values (
   id bigserial primary key,
   transaction_id bigint references transactions(id) on delete cascade,
   station_id text not null, evse_id integer not null,
   ts timestamptz not null,
-  measurand text not null default 'Energy.Active.Import.Register',
-  phase text not null default '', location text not null default '', context text not null default '',
-  unit text not null default '', format text not null default 'Raw',
-  value text not null,          -- as received
-  value_num double precision,   -- parsed, null when not numeric (e.g. SignedData)
-  signed_data text
+  energy_wh double precision,   -- Energy.Active.Import.Register in Wh, when present
+  power_w double precision,     -- Power.Active.Import in W, when present
+  sampled_values jsonb not null
 );
-create unique index meter_values_dedupe on meter_values (station_id, evse_id, ts, measurand, phase, location, context);
+-- A retried message (same station, EVSE, time and content) is stored once.
+create unique index meter_values_dedupe on meter_values (station_id, evse_id, ts, md5(sampled_values::text));
 create index meter_values_tx on meter_values (transaction_id, ts);
 create table reservations (
   id integer primary key, station_id text not null references stations(id) on delete cascade,

@@ -1,6 +1,6 @@
 import type { Queryable } from '@voltlane/db';
 import { iso, num } from '../../rows.js';
-import type { Sample } from './samples.js';
+import type { MeterRow, Sample } from './samples.js';
 
 export interface Transaction {
   id: number;
@@ -104,52 +104,54 @@ export interface StoredSample extends Omit<Sample, 'ts'> {
   timestamp: string;
 }
 
+/** Samples of a transaction, flattened, in time order. */
 export async function listSamples(db: Queryable, transactionId: number, limit = 10_000): Promise<StoredSample[]> {
-  const r = await db.query(
-    `select ts, measurand, phase, location, context, unit, format, value, value_num from meter_values
-     where transaction_id = $1 order by ts, id limit $2`,
+  const r = await db.query<{ ts: Date; sampled_values: StoredJson[] }>(
+    'select ts, sampled_values from meter_values where transaction_id = $1 order by ts, id limit $2',
     [transactionId, limit],
   );
-  return r.rows.map((x) => ({
-    timestamp: iso(x.ts)!,
-    measurand: x.measurand as string,
-    phase: x.phase as string,
-    location: x.location as string,
-    context: x.context as string,
-    unit: x.unit as string,
-    format: x.format as string,
-    value: x.value as string,
-    valueNum: x.value_num as number | null,
-  }));
+  return r.rows.flatMap((x) =>
+    x.sampled_values.map((s) => {
+      const n = s.format === 'Raw' ? Number(s.value) : NaN;
+      return { timestamp: iso(x.ts)!, ...s, valueNum: s.value.trim() !== '' && Number.isFinite(n) ? n : null };
+    }),
+  );
 }
 
-/** A sample row bound to its station, EVSE and (claimed) transaction, ready for the bulk insert. */
-export interface SampleRow extends Sample {
+/** A sample as kept in `meter_values.sampled_values`. */
+type StoredJson = Omit<Sample, 'ts' | 'valueNum'>;
+
+/** One MeterValue bound to its station, EVSE and (claimed) transaction, ready for the bulk insert. */
+export interface MeterValueRow extends MeterRow {
   stationId: string;
   evseId: number;
   transactionId: number | null;
 }
 
 /**
- * Bulk-inserts samples in one statement (duplicates from retried messages are skipped) and moves
- * each transaction's last register reading forward. A transaction id the station does not own is
- * stored as null rather than trusted.
+ * Bulk-inserts meter values in one statement (the rows travel as one JSON document; retried
+ * messages are skipped by the dedupe index) and moves each transaction's last register reading
+ * forward. A transaction id the station does not own is stored as null rather than trusted.
  */
-export async function insertSamples(db: Queryable, rows: SampleRow[], registers: Map<number, { stationId: string; wh: number }>): Promise<void> {
+export async function insertMeterValues(db: Queryable, rows: MeterValueRow[], registers: Map<number, { stationId: string; wh: number }>): Promise<void> {
   if (rows.length) {
+    const doc = rows.map((r) => ({
+      tx: r.transactionId,
+      station_id: r.stationId,
+      evse_id: r.evseId,
+      ts: r.ts.toISOString(),
+      energy_wh: r.energyWh ?? null,
+      power_w: r.powerW ?? null,
+      sampled_values: r.samples.map(({ ts: _ts, valueNum: _n, ...s }) => s),
+    }));
     await db.query(
-      `insert into meter_values (transaction_id, station_id, evse_id, ts, measurand, phase, location, context, unit, format, value, value_num)
-       select t.id, v.station_id, v.evse_id, v.ts, v.measurand, v.phase, v.location, v.context, v.unit, v.format, v.value, v.value_num
-       from unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::float8[])
-         as v(tx, station_id, evse_id, ts, measurand, phase, location, context, unit, format, value, value_num)
+      `insert into meter_values (transaction_id, station_id, evse_id, ts, energy_wh, power_w, sampled_values)
+       select t.id, v.station_id, v.evse_id, v.ts, v.energy_wh, v.power_w, v.sampled_values
+       from json_to_recordset($1::json)
+         as v(tx bigint, station_id text, evse_id int, ts timestamptz, energy_wh float8, power_w float8, sampled_values jsonb)
        left join transactions t on t.id = v.tx and t.station_id = v.station_id
        on conflict do nothing`,
-      [
-        rows.map((r) => r.transactionId), rows.map((r) => r.stationId), rows.map((r) => r.evseId), rows.map((r) => r.ts.toISOString()),
-        rows.map((r) => r.measurand), rows.map((r) => r.phase), rows.map((r) => r.location), rows.map((r) => r.context),
-        rows.map((r) => r.unit), rows.map((r) => r.format), rows.map((r) => r.value), rows.map((r) => r.valueNum),
-      ],
+      [JSON.stringify(doc)],
     );
   }
   if (registers.size) {

@@ -25,6 +25,14 @@ export interface MeterValueIn {
   }[];
 }
 
+/** The samples of one MeterValue (one timestamp), as stored in one row. */
+export interface MeterRow {
+  ts: Date;
+  samples: Sample[];
+  energyWh: number | undefined;
+  powerW: number | undefined;
+}
+
 const ENERGY = 'Energy.Active.Import.Register';
 const WH_FACTOR: Record<string, number> = { Wh: 1, kWh: 1000 };
 const W_FACTOR: Record<string, number> = { W: 1, kW: 1000 };
@@ -64,6 +72,14 @@ function defaultUnit(measurand: string): string {
   if (measurand.startsWith('Power.Active') || measurand === 'Power.Offered') return 'W';
   if (measurand.startsWith('Power.Reactive')) return 'var';
   return '';
+}
+
+/** One row per MeterValue element, with its energy register and power extracted. */
+export function toMeterRows(meterValues: MeterValueIn[]): MeterRow[] {
+  return meterValues.map((mv) => {
+    const samples = toSamples([mv]);
+    return { ts: samples[0]?.ts ?? new Date(mv.timestamp), samples, energyWh: energyRegisterWh(samples), powerW: activePowerW(samples) };
+  });
 }
 
 /**

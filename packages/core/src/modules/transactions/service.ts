@@ -5,11 +5,11 @@ import { page } from '../../rows.js';
 import type { AuthorizationService, IdTokenInfo } from '../authorization/service.js';
 import type { ReservationService } from '../reservations/service.js';
 import * as repo from './repository.js';
-import { activePowerW, energyRegisterWh, toSamples, type MeterValueIn } from './samples.js';
+import { toMeterRows, type MeterValueIn } from './samples.js';
 
 /** A batch entry: samples of one message plus the register reading they carry. */
 interface MeterBatchItem {
-  rows: repo.SampleRow[];
+  rows: repo.MeterValueRow[];
   register?: { transactionId: number; stationId: string; wh: number };
 }
 
@@ -59,16 +59,20 @@ export class TransactionService {
 
   /** Meter values of a station (with or without a transaction). */
   async meterValues(stationId: string, evseId: number, transactionId: number | null, meterValues: MeterValueIn[]): Promise<void> {
-    const samples = toSamples(meterValues);
-    const rows = samples.map((s) => ({ ...s, stationId, evseId, transactionId }));
-    const wh = energyRegisterWh(samples);
+    const rows = toMeterRows(meterValues).map((r) => ({ ...r, stationId, evseId, transactionId }));
+    // The newest reading of the message (meter values of one message may span several timestamps).
+    const latest = rows.reduce<(typeof rows)[number] | undefined>((a, r) => (!a || r.ts >= a.ts ? r : a), undefined);
+    // The register only grows, so the highest reading is the latest.
+    const readings = rows.flatMap((r) => (r.energyWh === undefined ? [] : [r.energyWh]));
+    const wh = readings.length ? Math.max(...readings) : undefined;
     await this.meterWriter.add({
       rows,
       ...(transactionId !== null && wh !== undefined ? { register: { transactionId, stationId, wh } } : {}),
     });
-    const powerW = activePowerW(samples);
     this.ctx.events.emit('meter.values', {
-      stationId, evseId, transactionId, ...(wh !== undefined ? { energyWh: wh } : {}), ...(powerW !== undefined ? { powerW } : {}),
+      stationId, evseId, transactionId,
+      ...(wh !== undefined ? { energyWh: wh } : {}),
+      ...(latest?.powerW !== undefined ? { powerW: latest.powerW } : {}),
     });
   }
 
@@ -129,6 +133,6 @@ export class TransactionService {
       const prev = registers.get(r.transactionId);
       if (!prev || prev.wh < r.wh) registers.set(r.transactionId, { stationId: r.stationId, wh: r.wh });
     }
-    await this.ctx.db.transaction((tx) => repo.insertSamples(tx, rows, registers));
+    await this.ctx.db.transaction((tx) => repo.insertMeterValues(tx, rows, registers));
   }
 }
