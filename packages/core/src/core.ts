@@ -4,6 +4,7 @@ import type { CoreContext } from './context.js';
 import { HandlerRegistry } from './registry.js';
 import { StationService } from './modules/stations/service.js';
 import { registerStations16 } from './modules/stations/ocpp16.js';
+import { registerStations201 } from './modules/stations/ocpp201.js';
 import { AuthorizationService } from './modules/authorization/service.js';
 import { registerAuthorization16 } from './modules/authorization/ocpp16.js';
 import { TransactionService } from './modules/transactions/service.js';
@@ -37,6 +38,7 @@ export function createCore(ctx: CoreContext) {
   const commands = new CommandService(ctx, registry);
 
   registerStations16(registry, stations);
+  registerStations201(registry, stations);
   registerAuthorization16(registry, authorization);
   registerTransactions16(registry, transactions);
   reservations.register16(registry);

@@ -1,4 +1,4 @@
-import type { V16 } from '@voltlane/ocpp';
+import type { V16, V201 } from '@voltlane/ocpp';
 import type { OcppVersion } from '@voltlane/ocpp';
 import type { CallContext } from './context.js';
 
@@ -32,6 +32,34 @@ export class HandlerRegistry {
     this.effects.set(k, [...(this.effects.get(k) ?? []), fn as CommandEffectFn]);
   }
 
+  /**
+   * Declares the handler of a CALL a 2.0.1 or 2.1 station sends. OCPP 2.1 serves everything
+   * 2.0.1 offers; its payloads are validated against the 2.1 schemas at the edge.
+   */
+  on201<A extends V201.Action>(
+    action: A,
+    fn: (call: CallContext, req: V201.Actions[A]['request']) => Promise<V201.Actions[A]['response']>,
+  ): void {
+    for (const v of V2X) this.handlers.set(key(v, action), fn as CallHandlerFn);
+  }
+
+  /** Declares a side effect of a 2.0.1/2.1 command once the charger answered it. */
+  effect201<A extends V201.Action>(
+    action: A,
+    fn: (stationId: string, req: V201.Actions[A]['request'], res: V201.Actions[A]['response']) => Promise<void>,
+  ): void {
+    for (const v of V2X) {
+      const k = key(v, action);
+      this.effects.set(k, [...(this.effects.get(k) ?? []), fn as CommandEffectFn]);
+    }
+  }
+
+  /** Actions with a handler for a version (for docs and conformance checks). */
+  handledActions(version: OcppVersion): string[] {
+    const prefix = `${version}|`;
+    return [...this.handlers.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+  }
+
   handler(version: OcppVersion, action: string): CallHandlerFn | undefined {
     return this.handlers.get(key(version, action));
   }
@@ -40,6 +68,8 @@ export class HandlerRegistry {
     return this.effects.get(key(version, action)) ?? [];
   }
 }
+
+const V2X: readonly OcppVersion[] = ['ocpp2.0.1', 'ocpp2.1'];
 
 function key(version: OcppVersion, action: string): string {
   return `${version}|${action}`;

@@ -7,7 +7,7 @@ import { FrameLog } from './frame-log.js';
 import { parseStationPath } from './path.js';
 
 /** Versions this gateway speaks, newest first (the newest one a charger offers wins). */
-export const SUPPORTED_VERSIONS: readonly OcppVersion[] = ['ocpp1.6'];
+export const SUPPORTED_VERSIONS: readonly OcppVersion[] = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'];
 
 /** Outcome of checking a station's identity at connect time. */
 export type AuthResult = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
