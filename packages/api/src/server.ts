@@ -14,6 +14,8 @@ import { transactionRoutes } from './routes/transactions.js';
 import { commandRoutes } from './routes/commands.js';
 import { fileRoutes } from './routes/files.js';
 import { eventRoutes } from './routes/events.js';
+import { deviceModelRoutes } from './routes/device-model.js';
+import { securityRoutes } from './routes/security.js';
 
 export interface ApiOptions {
   core: Core;
@@ -119,6 +121,8 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
       transactionRoutes(api as unknown as App, opts);
       commandRoutes(api as unknown as App, opts);
       eventRoutes(api as unknown as App, opts);
+      deviceModelRoutes(api as unknown as App, opts);
+      securityRoutes(api as unknown as App, opts);
     },
     { prefix: '/api/v1' },
   );

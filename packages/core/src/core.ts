@@ -7,8 +7,10 @@ import { registerStations16 } from './modules/stations/ocpp16.js';
 import { registerStations201 } from './modules/stations/ocpp201.js';
 import { AuthorizationService } from './modules/authorization/service.js';
 import { registerAuthorization16 } from './modules/authorization/ocpp16.js';
+import { registerAuthorization201 } from './modules/authorization/ocpp201.js';
 import { TransactionService } from './modules/transactions/service.js';
 import { registerTransactions16 } from './modules/transactions/ocpp16.js';
+import { registerTransactions201 } from './modules/transactions/ocpp201.js';
 import { ReservationService } from './modules/reservations/service.js';
 import { LocalListService } from './modules/local-list/service.js';
 import { SmartChargingService } from './modules/smart-charging/service.js';
@@ -17,6 +19,8 @@ import { FirmwareService } from './modules/firmware/service.js';
 import { DataTransferService } from './modules/data-transfer/service.js';
 import { InspectorService } from './modules/inspector/service.js';
 import { CommandService } from './modules/commands/service.js';
+import { DeviceModelService } from './modules/device-model/service.js';
+import { SecurityService } from './modules/security/service.js';
 
 /**
  * The CSMS core: one service per functional block, wired to the bus. Station CALLs arrive as
@@ -36,6 +40,8 @@ export function createCore(ctx: CoreContext) {
   const dataTransfer = new DataTransferService(ctx);
   const inspector = new InspectorService(ctx);
   const commands = new CommandService(ctx, registry);
+  const deviceModel = new DeviceModelService(ctx);
+  const security = new SecurityService(ctx);
 
   registerStations16(registry, stations);
   registerStations201(registry, stations);
@@ -47,6 +53,11 @@ export function createCore(ctx: CoreContext) {
   configuration.register16(registry);
   firmware.register16(registry);
   dataTransfer.register16(registry);
+  security.register16(registry);
+
+  registerAuthorization201(registry, authorization);
+  registerTransactions201(registry, transactions);
+  for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, deviceModel, security]) m.register201(registry);
 
   async function handleStationCall(call: StationCall): Promise<unknown> {
     const handler = registry.handler(call.version, call.action);
@@ -68,7 +79,7 @@ export function createCore(ctx: CoreContext) {
 
   return {
     ctx, registry, stations, authorization, reservations, transactions, localList, smartCharging, configuration,
-    firmware, dataTransfer, inspector, commands,
+    firmware, dataTransfer, inspector, commands, deviceModel, security,
     async start(): Promise<void> {
       await stations.resetOnline();
       reservations.startSweeper();

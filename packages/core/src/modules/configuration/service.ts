@@ -13,6 +13,9 @@ export interface ConfigurationKey {
 export class ConfigurationService {
   constructor(private readonly ctx: CoreContext) {}
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.effect16('GetConfiguration', async (stationId, _req, res) => {
       for (const k of res.configurationKey ?? []) await this.put(stationId, k.key, k.value ?? null, k.readonly);

@@ -21,6 +21,9 @@ export class DataTransferService {
     this.hooks.set(vendorId, hook);
   }
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.on16('DataTransfer', async (call, req) => {
       const hook = this.hooks.get(req.vendorId);

@@ -28,6 +28,9 @@ const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 export class FirmwareService {
   constructor(private readonly ctx: CoreContext) {}
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.on16('FirmwareStatusNotification', async (call, req) => {
       await this.ctx.db.query('update stations set firmware_status = $2, firmware_status_at = $3 where id = $1', [

@@ -15,6 +15,9 @@ export interface LocalList {
 export class LocalListService {
   constructor(private readonly ctx: CoreContext) {}
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.effect16('SendLocalList', async (stationId, req, res) => {
       if (res.status !== 'Accepted') return;

@@ -34,6 +34,9 @@ export class ReservationService {
   private sweeper?: NodeJS.Timeout;
   constructor(private readonly ctx: CoreContext) {}
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.effect16('ReserveNow', async (stationId, req, res) => {
       if (res.status !== 'Accepted') return;

@@ -24,6 +24,9 @@ export class SmartChargingService {
   private readonly composite = new Map<string, { at: string; request: unknown; response: unknown }>();
   constructor(private readonly ctx: CoreContext) {}
 
+  /** OCPP 2.0.1/2.1 messages of this block. */
+  register201(_reg: HandlerRegistry): void {}
+
   register16(reg: HandlerRegistry): void {
     reg.effect16('SetChargingProfile', async (stationId, req, res) => {
       if (res.status !== 'Accepted') return;
