@@ -1,3 +1,4 @@
+import { request } from 'node:https';
 import { pino } from 'pino';
 import type { Db } from '@voltlane/db';
 import { loadConfig } from '@voltlane/core';
@@ -13,8 +14,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts an all-in-one Voltlane on a random port over the given database. */
-export async function startTestServer(db: Db, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts an all-in-one Voltlane on a random port over the given database. With TLS settings in
+ * `env`, pass `tlsCa` (PEM that signed the server certificate) for the API calls.
+ */
+export async function startTestServer(db: Db, env: Record<string, string> = {}, tlsCa?: string): Promise<TestServer> {
   const config = loadConfig({
     VOLTLANE_HTTP_PORT: '0',
     VOLTLANE_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -26,6 +30,7 @@ export async function startTestServer(db: Db, env: Record<string, string> = {}):
     v,
     ws: `${v.url.replace('http', 'ws')}/ocpp`,
     async api(method, path, body) {
+      if (tlsCa) return httpsJson(`${v.url}${path}`, method, body, tlsCa);
       const res = await fetch(`${v.url}${path}`, {
         method,
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -36,6 +41,22 @@ export async function startTestServer(db: Db, env: Record<string, string> = {}):
     },
     stop: () => v.stop(),
   };
+}
+
+/** An API call over https:// trusting `ca` (fetch cannot take a CA without undici). */
+function httpsJson(url: string, method: string, body: unknown, ca: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(data ? { 'content-type': 'application/json' } : {}) };
+    const req = request(url, { method, headers, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }
 
 /** Polls until fn returns a truthy value (or throws after timeoutMs). */

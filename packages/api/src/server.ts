@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifySchemaCompiler } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -16,6 +17,7 @@ import { fileRoutes } from './routes/files.js';
 import { eventRoutes } from './routes/events.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { securityRoutes } from './routes/security.js';
+import { blockRoutes } from './routes/blocks.js';
 
 export interface ApiOptions {
   core: Core;
@@ -24,6 +26,8 @@ export interface ApiOptions {
   checkAdminToken: (token: string) => boolean;
   /** Largest request body (file uploads), bytes. */
   bodyLimit: number;
+  /** TLS: https:// and wss:// on the same port (security profiles 2 and 3); plain HTTP when absent. */
+  https?: HttpsOptions;
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -40,6 +44,7 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
     loggerInstance: opts.log,
     bodyLimit: opts.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
+    ...(opts.https ? { https: opts.https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler());
 
@@ -123,6 +128,7 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
       eventRoutes(api as unknown as App, opts);
       deviceModelRoutes(api as unknown as App, opts);
       securityRoutes(api as unknown as App, opts);
+      blockRoutes(api as unknown as App, opts);
     },
     { prefix: '/api/v1' },
   );

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-/** The `voltlane` command: start (all-in-one), migrate, sim. */
+/** The `voltlane` command: start (all-in-one), migrate, sim, certs. */
 import { pino } from 'pino';
 import { migrate } from '@voltlane/db';
 import { ConfigError, loadConfig } from '@voltlane/core';
 import { runSimCli } from '@voltlane/sim';
 import { openConfiguredDb, startVoltlane } from './app.js';
 import { startDemo } from './demo.js';
+import { runCertsCli } from './certs.js';
 
 const USAGE = `Usage: voltlane <command> [options]
 
@@ -15,6 +16,9 @@ Commands:
   migrate          Apply database migrations and exit.
   sim [options]    Run simulated OCPP 1.6 stations: --url ws://127.0.0.1:8080/ocpp --stations N
                    [--prefix SIM] [--connectors 2] [--interval 10] [--password P] [--auto-charge]
+  certs dev        Development CA and server certificate for TLS; prints the settings to use.
+                   [--dir ./data/certs] [--host 127.0.0.1] [--force]
+  certs station ID Client certificate for a security profile 3 station [--dir ./data/certs] [--days 365]
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -22,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(USAGE);
   if (command === 'sim') return runSimCli(rest);
+  if (command === 'certs') return void (process.exitCode = await runCertsCli(rest));
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: undefined });
   if (command === 'migrate') {

@@ -26,6 +26,21 @@ export interface VoltlaneConfig {
   /** Public base URL chargers use to reach this server (firmware downloads, diagnostics uploads). */
   publicUrl: string;
   logLevel: string;
+  /** TLS server certificate (PEM path): with `tlsKey` the server speaks https:// and wss:// (security profile 2). */
+  tlsCert: string | undefined;
+  /** Private key of `tlsCert` (PEM path). */
+  tlsKey: string | undefined;
+  /** CA certificate(s) that sign station certificates (PEM path): requests client certificates (security profile 3). */
+  tlsCa: string | undefined;
+  /** Private key of the `tlsCa` CA (PEM path): lets Voltlane sign station CSRs itself (SignCertificate). */
+  tlsCaKey: string | undefined;
+  /** CA (and key) that signs ISO 15118 V2G certificates (a CPO sub-CA), PEM paths; optional. */
+  v2gCaCert: string | undefined;
+  v2gCaKey: string | undefined;
+  /** Validity of certificates Voltlane signs, in days. */
+  certValidityDays: number;
+  /** A station certificate expiring within this many days is flagged `expiresSoon`. */
+  certExpiryWarnDays: number;
 }
 
 /** Raised for a setting that cannot be used; the message names the variable and what is allowed. */
@@ -56,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VoltlaneConfig
   }
   const httpPort = int(env, 'VOLTLANE_HTTP_PORT', 8080, 0, 65535);
   const host = env.VOLTLANE_HOST || '127.0.0.1';
+  const tls = tlsSettings(env);
   return {
     httpPort,
     host,
@@ -69,9 +85,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VoltlaneConfig
     inspectorFramesPerStation: int(env, 'VOLTLANE_INSPECTOR_FRAMES', 500, 0, 100000),
     inspectorMaxChars: int(env, 'VOLTLANE_INSPECTOR_MAX_BYTES', 32 * 1024 * 1024, 0, 2 ** 31 - 1),
     maxFileBytes: int(env, 'VOLTLANE_MAX_FILE_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    publicUrl: (env.VOLTLANE_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${httpPort}`).replace(/\/$/, ''),
+    publicUrl: (env.VOLTLANE_PUBLIC_URL || `${tls.tlsCert ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${httpPort}`).replace(/\/$/, ''),
     logLevel: env.VOLTLANE_LOG_LEVEL || 'info',
+    ...tls,
+    certValidityDays: int(env, 'VOLTLANE_CERT_VALIDITY_DAYS', 365, 1, 3650),
+    certExpiryWarnDays: int(env, 'VOLTLANE_CERT_EXPIRY_WARN_DAYS', 30, 0, 3650),
   };
+}
+
+/** PEM paths for TLS and the station PKI; settings that only work together are checked together. */
+function tlsSettings(env: NodeJS.ProcessEnv) {
+  const path = (name: string) => (env[name] ? resolve(env[name]) : undefined);
+  const s = {
+    tlsCert: path('VOLTLANE_TLS_CERT'),
+    tlsKey: path('VOLTLANE_TLS_KEY'),
+    tlsCa: path('VOLTLANE_TLS_CA'),
+    tlsCaKey: path('VOLTLANE_TLS_CA_KEY'),
+    v2gCaCert: path('VOLTLANE_V2G_CA_CERT'),
+    v2gCaKey: path('VOLTLANE_V2G_CA_KEY'),
+  };
+  if (!s.tlsCert !== !s.tlsKey) {
+    throw new ConfigError('Set both VOLTLANE_TLS_CERT and VOLTLANE_TLS_KEY (server certificate and its key), or neither; `voltlane certs dev` makes a pair for development');
+  }
+  if (s.tlsCa && !s.tlsCert) {
+    throw new ConfigError('VOLTLANE_TLS_CA needs TLS: client certificates (security profile 3) only exist on wss://; set VOLTLANE_TLS_CERT and VOLTLANE_TLS_KEY too');
+  }
+  if (s.tlsCaKey && !s.tlsCa) throw new ConfigError('VOLTLANE_TLS_CA_KEY is the key of the VOLTLANE_TLS_CA certificate: set VOLTLANE_TLS_CA too');
+  if (!s.v2gCaCert !== !s.v2gCaKey) throw new ConfigError('Set both VOLTLANE_V2G_CA_CERT and VOLTLANE_V2G_CA_KEY, or neither');
+  return s;
 }
 
 /** The configuration with secrets masked, for printing at start-up. */

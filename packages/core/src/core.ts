@@ -20,6 +20,9 @@ import { DataTransferService } from './modules/data-transfer/service.js';
 import { InspectorService } from './modules/inspector/service.js';
 import { CommandService } from './modules/commands/service.js';
 import { DeviceModelService } from './modules/device-model/service.js';
+import { DisplayMessageService } from './modules/display-messages/service.js';
+import { MonitoringService } from './modules/monitoring/service.js';
+import { PasswordRotationService } from './modules/stations/password-rotation.js';
 import { SecurityService } from './modules/security/service.js';
 
 /**
@@ -41,6 +44,9 @@ export function createCore(ctx: CoreContext) {
   const inspector = new InspectorService(ctx);
   const commands = new CommandService(ctx, registry);
   const deviceModel = new DeviceModelService(ctx);
+  const displayMessages = new DisplayMessageService(ctx);
+  const monitoring = new MonitoringService(ctx);
+  const passwordRotation = new PasswordRotationService(ctx, stations, commands);
   const security = new SecurityService(ctx);
 
   registerStations16(registry, stations);
@@ -57,7 +63,7 @@ export function createCore(ctx: CoreContext) {
 
   registerAuthorization201(registry, authorization);
   registerTransactions201(registry, transactions);
-  for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, deviceModel, security]) m.register201(registry);
+  for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, displayMessages, deviceModel, monitoring, security]) m.register201(registry);
 
   async function handleStationCall(call: StationCall): Promise<unknown> {
     const handler = registry.handler(call.version, call.action);
@@ -79,7 +85,7 @@ export function createCore(ctx: CoreContext) {
 
   return {
     ctx, registry, stations, authorization, reservations, transactions, localList, smartCharging, configuration,
-    firmware, dataTransfer, inspector, commands, deviceModel, security,
+    firmware, dataTransfer, displayMessages, inspector, commands, deviceModel, security, monitoring, passwordRotation,
     async start(): Promise<void> {
       await stations.resetOnline();
       reservations.startSweeper();

@@ -14,3 +14,4 @@ export type { Transaction, StoredSample } from './modules/transactions/repositor
 export type { Reservation } from './modules/reservations/service.js';
 export type { StoredFile, FileKind } from './modules/firmware/service.js';
 export type { VendorHook, DataTransferStatus } from './modules/data-transfer/service.js';
+export * from './modules/security/index.js';

@@ -1,16 +1,31 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RpcEndpoint, RpcError, isOcppVersion, type OcppVersion, type RpcEvent } from '@voltlane/ocpp';
 import { StationOfflineError, type Bus, type StationCommand } from '@voltlane/bus';
 import { FrameLog } from './frame-log.js';
 import { parseStationPath } from './path.js';
+import { clientCertificate, type ClientCertificate } from './tls-identity.js';
 
 /** Versions this gateway speaks, newest first (the newest one a charger offers wins). */
 export const SUPPORTED_VERSIONS: readonly OcppVersion[] = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'];
 
-/** Outcome of checking a station's identity at connect time. */
-export type AuthResult = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string };
+/**
+ * Outcome of checking a station's identity at connect time. `label` is the connection inspector's
+ * short reason for a refusal (default: 'unknown station' for 404, else 'bad password').
+ */
+export type AuthResult = { ok: true } | { ok: false; status: 401 | 403 | 404; reason: string; label?: string };
+
+/** What a station proved when connecting, after the gateway's own identity checks passed. */
+export interface ConnectCredentials {
+  /** HTTP Basic password; its user was checked to be the station id. */
+  password: string | undefined;
+  /** The connection is TLS (wss://). */
+  tls: boolean;
+  /** A client certificate that chains to the station CA and names the station (CN = station id). */
+  clientCertificate?: ClientCertificate;
+}
 
 /** One connection attempt, accepted or refused, for the connection inspector. */
 export interface ConnectionAttempt {
@@ -34,8 +49,8 @@ export interface GatewayLogger {
 export interface GatewayOptions {
   bus: Bus;
   log: GatewayLogger;
-  /** Checks the station id and HTTP Basic credentials (security profile 0/1). */
-  authenticate: (stationId: string, password: string | undefined) => Promise<AuthResult>;
+  /** Checks the station's security profile and password (the gateway already checked that names agree). */
+  authenticate: (stationId: string, credentials: ConnectCredentials) => Promise<AuthResult>;
   /** Records every connection attempt (fire and forget). */
   recordAttempt: (attempt: ConnectionAttempt) => void;
   maxFrameBytes: number;
@@ -117,17 +132,26 @@ export class Gateway {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    const subprotocol = offered.join(',');
+    // A station never acts as another: the URL id, the Basic auth user and the certificate CN must agree.
     const password = basicPassword(req.headers.authorization, stationId);
     if (password === null) {
       refuse(socket, 401, 'Basic auth user must be the station id');
-      this.attempt(stationId, remoteAddress, 'refused', 'bad password', offered.join(','), 'Basic auth user is not the station id');
+      this.attempt(stationId, remoteAddress, 'refused', 'bad password', subprotocol, 'Basic auth user is not the station id');
       return;
     }
-    const auth = await this.opts.authenticate(stationId, password);
+    const tls = (req.socket as Partial<TLSSocket>).encrypted === true;
+    const cert = tls ? clientCertificate(req.socket as TLSSocket, stationId) : undefined;
+    if (cert && !cert.ok) {
+      refuse(socket, 403, cert.reason);
+      this.attempt(stationId, remoteAddress, 'refused', 'bad certificate', subprotocol, cert.reason);
+      return;
+    }
+    const auth = await this.opts.authenticate(stationId, { password, tls, ...(cert ? { clientCertificate: cert.certificate } : {}) });
     if (!auth.ok) {
       refuse(socket, auth.status, auth.reason);
-      const reason = auth.status === 404 ? 'unknown station' : 'bad password';
-      this.attempt(stationId, remoteAddress, 'refused', reason, offered.join(','), auth.reason);
+      const label = auth.label ?? (auth.status === 404 ? 'unknown station' : 'bad password');
+      this.attempt(stationId, remoteAddress, 'refused', label, subprotocol, auth.reason);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {

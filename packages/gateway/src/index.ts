@@ -2,3 +2,4 @@
 export * from './gateway.js';
 export * from './frame-log.js';
 export * from './path.js';
+export * from './tls-identity.js';

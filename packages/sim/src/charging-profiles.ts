@@ -1,4 +1,4 @@
-import type { V16 } from '@voltlane/ocpp';
+import type { V16, V201 } from '@voltlane/ocpp';
 import type { InstalledProfile } from './composite-schedule.js';
 import type { ChargingProfile } from './types.js';
 
@@ -60,8 +60,11 @@ export class ChargingProfiles {
     return this.items;
   }
 
-  /** Installs a profile (replacing one with the same id, or the same purpose and stack level on that connector); returns the reason if rejected. */
-  install(connectorId: number, profile: ChargingProfile, limits: ProfileLimits): string | undefined {
+  /**
+   * Installs a profile (replacing one with the same id, or the same purpose and stack level on
+   * that connector); returns the reason if rejected. `original`: the 2.x profile it stands for.
+   */
+  install(connectorId: number, profile: ChargingProfile, limits: ProfileLimits, original?: V201.ChargingProfileType): string | undefined {
     const problem = checkProfile(connectorId, profile, limits);
     if (problem) return problem;
     const kept = this.items.filter(
@@ -70,7 +73,7 @@ export class ChargingProfiles {
         !(ip.connectorId === connectorId && ip.profile.chargingProfilePurpose === profile.chargingProfilePurpose && ip.profile.stackLevel === profile.stackLevel),
     );
     if (kept.length >= limits.maxInstalled) return `MaxChargingProfilesInstalled (${limits.maxInstalled}) reached`;
-    kept.push({ connectorId, profile, installedAt: Date.now() });
+    kept.push(original ? { connectorId, profile, installedAt: Date.now(), original } : { connectorId, profile, installedAt: Date.now() });
     this.items = kept;
     return undefined;
   }

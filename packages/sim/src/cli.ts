@@ -1,18 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createFleet, type FleetOptions } from './fleet.js';
 import type { SimStation } from './station.js';
+import type { SimOcppVersion, SimTlsOptions } from './types.js';
 
 const USAGE = `Usage: voltlane sim [options]
 
-Runs simulated OCPP 1.6J charge points against a CSMS.
+Runs simulated OCPP charge points (1.6J, 2.0.1 or 2.1) against a CSMS.
 
   --url URL            CSMS base URL; the station id is appended (default ws://127.0.0.1:8080/ocpp)
+  --ocpp VERSION       1.6, 2.0.1 or 2.1 (default 1.6); 2.1 behaves as 2.0.1
   --stations N         number of stations (default 1)
   --prefix P           station ids are P1, P2, ... (default SIM)
   --connectors N       connectors per station (default 2)
   --interval S         MeterValueSampleInterval in seconds, 0 = none (default 60)
   --power W            charging power per connector in W (default 11000)
   --password P         HTTP Basic password (security profile 1); the user is the station id
+  --ca FILE            wss://: PEM CA certificate(s) that sign the CSMS certificate (security profile 2)
+  --cert FILE          wss://: PEM client certificate (security profile 3), with --key
+  --key FILE           wss://: PEM private key of --cert
+  --insecure           wss://: do not verify the CSMS certificate (tests only)
   --auto-charge        start and stop sessions on their own
   --id-tags A,B        tags used by --auto-charge (default SIM-TAG-1,SIM-TAG-2,SIM-TAG-3)
   --every S            --auto-charge: seconds between session starts per station (default 30)
@@ -23,6 +30,23 @@ Runs simulated OCPP 1.6J charge points against a CSMS.
 
 /** Above this many stations, events are summarised every few seconds instead of printed one by one. */
 const CHATTY_LIMIT = 20;
+
+const VERSIONS: Record<string, SimOcppVersion> = { '1.6': 'ocpp1.6', '2.0.1': 'ocpp2.0.1', '2.1': 'ocpp2.1' };
+
+function version(value: string | undefined): SimOcppVersion {
+  if (value === undefined) return 'ocpp1.6';
+  const v = VERSIONS[value.replace(/^ocpp/i, '')];
+  if (!v) throw new Error(`--ocpp must be 1.6, 2.0.1 or 2.1, got "${value}"`);
+  return v;
+}
+
+function pem(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`--${name} ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -47,6 +71,11 @@ export function parseSimArgs(argv: string[]): { fleet: FleetOptions; verbose: bo
       interval: { type: 'string' },
       power: { type: 'string' },
       password: { type: 'string' },
+      ocpp: { type: 'string' },
+      ca: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      insecure: { type: 'boolean' },
       'auto-charge': { type: 'boolean' },
       'id-tags': { type: 'string' },
       every: { type: 'string' },
@@ -69,6 +98,18 @@ export function parseSimArgs(argv: string[]): { fleet: FleetOptions; verbose: bo
     startConcurrency: Math.max(1, int('concurrency', values.concurrency, 50)),
   };
   if (values.password !== undefined) fleet.password = values.password;
+  const ocppVersion = version(values.ocpp);
+  if (ocppVersion !== 'ocpp1.6') fleet.ocppVersion = ocppVersion;
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together');
+  const tls: SimTlsOptions = {};
+  if (values.ca !== undefined) tls.ca = pem('ca', values.ca);
+  if (values.cert !== undefined) tls.cert = pem('cert', values.cert);
+  if (values.key !== undefined) tls.key = pem('key', values.key);
+  if (values.insecure) tls.rejectUnauthorized = false;
+  if (Object.keys(tls).length > 0) {
+    if (!url.startsWith('wss://')) throw new Error('--ca, --cert, --key and --insecure need a wss:// --url');
+    fleet.tls = tls;
+  }
   if (values['auto-charge']) {
     fleet.autoCharge = {
       idTags: (values['id-tags'] ?? 'SIM-TAG-1,SIM-TAG-2,SIM-TAG-3').split(',').map((t) => t.trim()).filter(Boolean),
@@ -121,7 +162,8 @@ export async function runSimCli(argv: string[]): Promise<void> {
 
   const first = fleet.stations[0]!.id;
   const last = fleet.stations.at(-1)!.id;
-  print(`Starting ${opts.stations} simulated station(s) ${first}${opts.stations > 1 ? `..${last}` : ''} against ${opts.url}/{id} (Ctrl-C to stop)`);
+  const speaks = opts.ocppVersion ?? 'ocpp1.6';
+  print(`Starting ${opts.stations} simulated ${speaks} station(s) ${first}${opts.stations > 1 ? `..${last}` : ''} against ${opts.url}/{id} (Ctrl-C to stop)`);
   // Big fleets: one progress line every 5 s instead of a flood.
   const ticker = chatty ? undefined : setInterval(() => print(summary(fleet.stations)), 5000);
 

@@ -1,3 +1,4 @@
+import type { V201 } from '@voltlane/ocpp';
 import { ampsToWatts, PHASES, wattsToAmps } from './meter.js';
 import type { ChargingProfile } from './types.js';
 
@@ -8,6 +9,8 @@ export interface InstalledProfile {
   profile: ChargingProfile;
   /** Epoch ms; the start of an Absolute or Recurring schedule that names none. */
   installedAt: number;
+  /** OCPP 2.x: the profile as the CSMS sent it (`profile` is its 1.6-shaped equivalent). */
+  original?: V201.ChargingProfileType;
 }
 
 /** Where a limit is wanted: a connector (0: the station) and the transaction running on it. */

@@ -12,8 +12,24 @@ export interface Transaction {
   reservationId?: number;
   /** EV state of charge when the transaction began, in percent. */
   socStart: number;
-  /** Online start not yet answered by the CSMS: no power until it is. */
+  /** Online start not yet answered by the CSMS (2.x: or not yet authorized): no power until it is. */
   pending: boolean;
+  /** OCPP 2.x only: what the TransactionEvents of this transaction need. */
+  v2?: Tx2;
+}
+
+/** The OCPP 2.x side of a transaction (the station chooses the id). */
+export interface Tx2 {
+  /** transactionId on the wire: a UUID. */
+  uuid: string;
+  /** seqNo of the next TransactionEvent. */
+  seqNo: number;
+  /** chargingState last reported. */
+  chargingState: 'Charging' | 'EVConnected' | 'SuspendedEV' | 'SuspendedEVSE' | 'Idle';
+  /** An idToken was accepted for it (a transaction started by the cable has none yet). */
+  authorized: boolean;
+  idTokenType: string;
+  remoteStartId?: number;
 }
 
 /**

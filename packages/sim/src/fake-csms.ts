@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RpcEndpoint } from '@voltlane/ocpp';
+import { RpcEndpoint, type OcppVersion } from '@voltlane/ocpp';
 
 /** A call a station sent to the fake CSMS. */
 export interface Received {
@@ -11,6 +13,14 @@ export interface Received {
 }
 
 type Responder = (payload: Record<string, unknown>, station: string) => unknown;
+
+/** How the fake CSMS listens. */
+export interface FakeCsmsOptions {
+  /** The one subprotocol it accepts and speaks (default 'ocpp1.6'). */
+  version?: OcppVersion;
+  /** Serve wss:// with this certificate and key; with `ca` (and requestCert), client certificates are required (security profile 3). */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
+}
 
 /**
  * A tiny CSMS for the simulator's tests: a WebSocketServer on a random loopback port with one
@@ -28,6 +38,8 @@ export class FakeCsms {
   readonly responders: Record<string, Responder> = {};
   /** Basic-auth header value of the last connection attempt per station. */
   readonly authorization = new Map<string, string | undefined>();
+  /** Subject CN of the client certificate of the last TLS connection per station (security profile 3). */
+  readonly clientCertificate = new Map<string, string | undefined>();
   connections = 0;
   private nextTxId = 1;
   private readonly links = new Map<string, { ws: WebSocket; rpc: RpcEndpoint }>();
@@ -36,22 +48,48 @@ export class FakeCsms {
   private constructor(
     private readonly wss: WebSocketServer,
     readonly port: number,
+    readonly version: OcppVersion,
+    private readonly https: Server | undefined,
   ) {}
 
   /** Starts on `port` (0: a free one). */
-  static async start(port = 0): Promise<FakeCsms> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (p) => (p.has('ocpp1.6') ? 'ocpp1.6' : false) });
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
+  static async start(port = 0, opts: FakeCsmsOptions = {}): Promise<FakeCsms> {
+    const version = opts.version ?? 'ocpp1.6';
+    const handleProtocols = (p: Set<string>) => (p.has(version) ? version : false);
+    let https: Server | undefined;
+    let wss: WebSocketServer;
+    if (opts.tls) {
+      const { ca, requestCert, ...pair } = opts.tls;
+      https = createServer({ ...pair, ...(ca ? { ca, requestCert: requestCert ?? true, rejectUnauthorized: true } : {}) });
+      wss = new WebSocketServer({ server: https, handleProtocols });
+      const server = https;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', resolve);
+      });
+    } else {
+      wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols });
+      await new Promise<void>((resolve, reject) => {
+        wss.once('listening', resolve);
+        wss.once('error', reject);
+      });
+    }
+    const address = (https ?? wss).address() as AddressInfo;
+    const csms = new FakeCsms(wss, address.port, version, https);
+    wss.on('connection', (ws, req) => {
+      const station = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
+      const socket = req.socket as Partial<TLSSocket>;
+      if (socket.getPeerCertificate) {
+        const cn = socket.getPeerCertificate().subject?.CN;
+        csms.clientCertificate.set(station, Array.isArray(cn) ? cn[0] : cn);
+      }
+      csms.accept(ws, req.url ?? '', req.headers.authorization);
     });
-    const csms = new FakeCsms(wss, (wss.address() as AddressInfo).port);
-    wss.on('connection', (ws, req) => csms.accept(ws, req.url ?? '', req.headers.authorization));
     return csms;
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${this.port}/ocpp`;
+    return `${this.https ? 'wss' : 'ws'}://127.0.0.1:${this.port}/ocpp`;
   }
 
   /** Transaction ids handed out so far. */
@@ -64,7 +102,7 @@ export class FakeCsms {
     this.connections++;
     this.authorization.set(station, authorization);
     const rpc = new RpcEndpoint({
-      version: 'ocpp1.6',
+      version: this.version,
       role: 'csms',
       send: (t) => ws.send(t),
       callTimeoutMs: 3000,
@@ -87,6 +125,7 @@ export class FakeCsms {
 
   private defaultAnswer(action: string, payload: Record<string, unknown>): unknown {
     const now = new Date().toISOString();
+    if (this.version !== 'ocpp1.6') return defaultAnswer2(action, payload, now);
     switch (action) {
       case 'BootNotification':
         return { status: 'Accepted', currentTime: now, interval: 300 };
@@ -166,5 +205,27 @@ export class FakeCsms {
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const https = this.https;
+    if (https) await new Promise<void>((resolve) => https.close(() => resolve()));
+  }
+}
+
+/** Canned 2.0.1 / 2.1 answers: accept everything; notifications get an empty answer. */
+function defaultAnswer2(action: string, payload: Record<string, unknown>, now: string): unknown {
+  switch (action) {
+    case 'BootNotification':
+      return { status: 'Accepted', currentTime: now, interval: 300 };
+    case 'Heartbeat':
+      return { currentTime: now };
+    case 'Authorize':
+      return { idTokenInfo: { status: 'Accepted' } };
+    case 'TransactionEvent':
+      return payload.idToken ? { idTokenInfo: { status: 'Accepted' } } : {};
+    case 'DataTransfer':
+      return { status: 'UnknownVendorId' };
+    case 'SignCertificate':
+      return { status: 'Accepted' };
+    default:
+      return {};
   }
 }

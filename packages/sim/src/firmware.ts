@@ -13,6 +13,11 @@ export interface FirmwareJob {
   retryIntervalSec: number;
   /** Set for SignedUpdateFirmware: status goes out as SignedFirmwareStatusNotification with this request id. */
   requestId?: number;
+  /**
+   * OCPP 2.x UpdateFirmware: statuses go out as FirmwareStatusNotification with `requestId`;
+   * SignatureVerified only for a signed firmware; Installed is reported after the reboot.
+   */
+  ocpp2?: { signed: boolean };
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -37,13 +42,15 @@ export function scheduleFirmware(st: SimStation, job: FirmwareJob): void {
 
 async function report(st: SimStation, job: FirmwareJob, status: FirmwareStatus): Promise<void> {
   st.firmwareStatus = status;
-  if (job.requestId !== undefined) await st.notify('SignedFirmwareStatusNotification', { status, requestId: job.requestId });
+  if (job.ocpp2) await st.notify('FirmwareStatusNotification', job.requestId !== undefined ? { status, requestId: job.requestId } : { status });
+  else if (job.requestId !== undefined) await st.notify('SignedFirmwareStatusNotification', { status, requestId: job.requestId });
   else await st.notify('FirmwareStatusNotification', { status });
 }
 
 /**
  * Downloading -> Downloaded (or DownloadFailed after the retries) -> Installing -> Installed,
- * then the station runs the new version (named after the file) and reboots.
+ * then the station runs the new version (named after the file) and reboots. 2.x: ... ->
+ * Installing -> InstallRebooting, reboot, and Installed once the CSMS accepted the new boot.
  * @example await runFirmware(station, { location: 'http://h/fw/2.0.bin', retrieveAt: Date.now(), retries: 0, retryIntervalSec: 30 });
  */
 export async function runFirmware(st: SimStation, job: FirmwareJob): Promise<void> {
@@ -64,9 +71,15 @@ export async function runFirmware(st: SimStation, job: FirmwareJob): Promise<voi
     }
   }
   await report(st, job, 'Downloaded');
-  if (job.requestId !== undefined) await report(st, job, 'SignatureVerified');
+  if (job.ocpp2 ? job.ocpp2.signed : job.requestId !== undefined) await report(st, job, 'SignatureVerified');
   await report(st, job, 'Installing');
   st.firmwareVersion = fileNameOf(job.location).slice(0, 50);
+  if (job.ocpp2 && st.ocpp2) {
+    await report(st, job, 'InstallRebooting');
+    st.ocpp2.firmwareInstalled = job.requestId ?? -1;
+    st.firmwareStatus = 'Idle';
+    return st.ocpp2.reboot('FirmwareUpdate');
+  }
   await report(st, job, 'Installed');
   st.firmwareStatus = 'Idle';
   await st.reboot('Firmware');

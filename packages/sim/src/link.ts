@@ -8,7 +8,8 @@ import type { SimStationOptions } from './types.js';
 export type RebootKind = 'Soft' | 'Hard' | 'Firmware';
 
 /**
- * A station's connection to the CSMS: WebSocket with subprotocol ocpp1.6 and Basic auth,
+ * A station's connection to the CSMS: WebSocket with the station's OCPP subprotocol, Basic auth
+ * and, for wss://, the TLS options,
  * BootNotification (retried on Pending/Rejected), heartbeat, optional pings, reconnect with
  * backoff, and the off-time of a reboot. At most one link timer runs at a time.
  * @example
@@ -104,14 +105,15 @@ export class Link {
   private connect(): void {
     if (this.st.stopped || this.ws) return;
     const headers: Record<string, string> = {};
-    // The security whitepaper lets the CSMS rotate the password through AuthorizationKey.
-    const password = this.st.config.get('AuthorizationKey') || this.opts.password;
+    // The 1.6 security whitepaper (AuthorizationKey) and 2.0.1 A01 (BasicAuthPassword) let the CSMS rotate the password.
+    const password = (this.st.ocpp2 ? this.st.ocpp2.password() : this.st.config.get('AuthorizationKey')) || this.opts.password;
     if (password) headers.Authorization = `Basic ${Buffer.from(`${this.st.id}:${password}`).toString('base64')}`;
     const url = `${this.opts.url.replace(/\/+$/, '')}/${encodeURIComponent(this.st.id)}`;
+    const tls = url.startsWith('wss:') ? this.opts.tls : undefined;
     let ws: WebSocket;
     try {
       // No permessage-deflate: a zlib context per socket would dominate a load test's memory.
-      ws = new WebSocket(url, ['ocpp1.6'], { headers, perMessageDeflate: false, handshakeTimeout: 30_000 });
+      ws = new WebSocket(url, [this.st.ocppVersion], { headers, perMessageDeflate: false, handshakeTimeout: 30_000, ...tls });
     } catch (e) {
       this.st.log(`cannot connect to ${url}: ${(e as Error).message}`);
       this.st.settleStart(e as Error);
@@ -131,13 +133,14 @@ export class Link {
     if (this.ws !== ws) return;
     const st = this.st;
     this.connected = true;
+    const o2 = st.ocpp2;
     this.rpc = new RpcEndpoint({
-      version: 'ocpp1.6',
+      version: st.ocppVersion,
       role: 'chargePoint',
       send: (text) => ws.send(text),
       onCall: (action, payload) => {
         st.emit('request', action, payload);
-        return dispatch(st, action, payload);
+        return o2 ? o2.dispatch(action, payload) : dispatch(st, action, payload);
       },
       callTimeoutMs: this.opts.callTimeoutMs,
       onEvent: this.opts.log ? (e) => this.onRpcEvent(e) : undefined,
@@ -188,7 +191,8 @@ export class Link {
     this.clearTimer();
     let res: V16.BootNotificationResponse;
     try {
-      res = (await rpc.call('BootNotification', this.bootPayload())) as unknown as V16.BootNotificationResponse;
+      // The 2.0.1 answer has the same status, interval and currentTime.
+      res = (await rpc.call('BootNotification', this.st.ocpp2?.bootPayload() ?? this.bootPayload())) as unknown as V16.BootNotificationResponse;
     } catch (e) {
       if (rpc !== this.rpc) return;
       const wait = this.backoff();
@@ -203,7 +207,8 @@ export class Link {
     if (res.status === 'Accepted') {
       this.needsBoot = false;
       this.attempts = 0;
-      if (res.interval > 0) this.st.config.set('HeartbeatInterval', String(res.interval));
+      if (res.interval > 0 && this.st.ocpp2) this.st.ocpp2.model.set('OCPPCommCtrlr', 'HeartbeatInterval', String(res.interval));
+      else if (res.interval > 0) this.st.config.set('HeartbeatInterval', String(res.interval));
       this.st.settleStart();
       this.registered();
       return;
@@ -236,7 +241,7 @@ export class Link {
   /** Re-arms the heartbeat (after the boot, or a change of HeartbeatInterval). */
   restartHeartbeat(): void {
     this.stopHeartbeat();
-    const sec = this.st.config.int('HeartbeatInterval');
+    const sec = this.st.ocpp2 ? this.st.ocpp2.model.int('OCPPCommCtrlr', 'HeartbeatInterval') : this.st.config.int('HeartbeatInterval');
     if (!this.ready || this.opts.heartbeat === false || sec <= 0) return;
     this.heartbeatTimer = setInterval(() => void this.st.notify('Heartbeat', {}), sec * 1000);
   }
@@ -254,7 +259,7 @@ export class Link {
   /** WebSocketPingInterval > 0: ping the CSMS, and drop a connection that missed a pong (half-open sockets). */
   restartPing(): void {
     this.stopPing();
-    const sec = this.st.config.int('WebSocketPingInterval');
+    const sec = this.st.ocpp2 ? this.st.ocpp2.model.int('OCPPCommCtrlr', 'WebSocketPingInterval') : this.st.config.int('WebSocketPingInterval');
     const ws = this.ws;
     if (!ws || !this.connected || sec <= 0) return;
     this.pong = true;

@@ -65,6 +65,11 @@ export class LocalAuth {
     this.cache.clear();
   }
 
+  /** Drops one tag from the cache (customer data cleared); the local list is the CSMS's to change. */
+  forget(idTag: string): void {
+    this.cache.delete(idTag);
+  }
+
   entries(): { idTag: string; idTagInfo: IdTagInfo }[] {
     return [...this.list].map(([idTag, idTagInfo]) => ({ idTag, idTagInfo }));
   }

@@ -10,7 +10,9 @@ const MAX_DELAY = 2_147_483_647;
 /**
  * A station's metering: the power each connector draws (hardware maximum, charging profiles,
  * EV battery), periodic samples (MeterValueSampleInterval, only while a transaction runs) and
- * clock-aligned samples (ClockAlignedDataInterval, off by default).
+ * clock-aligned samples (ClockAlignedDataInterval, off by default). On a 2.x station the
+ * intervals are SampledDataCtrlr.TxUpdatedInterval and AlignedDataCtrlr.Interval, and the
+ * readings go out as TransactionEvent / 2.x MeterValues (see `v201/ocpp2.ts`).
  * @example
  * const metering = new Metering(station);
  * await metering.send(station.connectors[1]!, 'Trigger');
@@ -52,13 +54,14 @@ export class Metering {
     this.stop();
     const st = this.st;
     if (st.stopped) return;
-    const sec = st.config.int('MeterValueSampleInterval');
+    const o2 = st.ocpp2;
+    const sec = o2 ? o2.sampleIntervalSec() : st.config.int('MeterValueSampleInterval');
     if (sec > 0 && st.connectors.some((c) => c.tx)) {
       this.sampleTimer = setInterval(() => {
         for (const c of st.connectors) if (c.tx) void this.send(c, 'Sample.Periodic');
       }, sec * 1000);
     }
-    const aligned = st.config.int('ClockAlignedDataInterval');
+    const aligned = o2 ? o2.alignedIntervalSec() : st.config.int('ClockAlignedDataInterval');
     if (aligned > 0) this.armAligned(aligned * 1000);
   }
 
@@ -74,8 +77,11 @@ export class Metering {
     const now = Date.now();
     const next = Math.ceil((now + 1) / ms) * ms;
     this.alignedTimer = setTimeout(() => {
-      const measurands = this.st.config.list('MeterValuesAlignedData');
-      for (const c of this.st.connectors) void this.send(c, 'Sample.Clock', measurands);
+      if (this.st.ocpp2) this.st.ocpp2.alignedReadings();
+      else {
+        const measurands = this.st.config.list('MeterValuesAlignedData');
+        for (const c of this.st.connectors) void this.send(c, 'Sample.Clock', measurands);
+      }
       this.armAligned(ms);
     }, Math.min(next - now, MAX_DELAY));
   }
@@ -84,9 +90,11 @@ export class Metering {
    * Sends one reading of a connector (0: the station's main meter). Readings of a transaction
    * carry its id and go through the transaction queue (kept while offline); others are dropped offline.
    */
-  async send(c: Connector, context: ReadingContext, measurands = this.st.config.list('MeterValuesSampledData')): Promise<void> {
+  async send(c: Connector, context: ReadingContext, measurands?: readonly string[]): Promise<void> {
     const st = this.st;
     if (c.id > 0) this.update(c);
+    if (st.ocpp2) return st.ocpp2.reading(c, context, measurands);
+    measurands ??= st.config.list('MeterValuesSampledData');
     const source = c.id === 0 ? this.mainMeter() : c;
     const offered = c.id === 0 ? st.maxW * (st.connectors.length - 1) : Math.min(st.maxW, this.limitW(c));
     const sampledValue = sample(source, measurands.length ? measurands : ['Energy.Active.Import.Register'], context, offered);
@@ -102,7 +110,7 @@ export class Metering {
   }
 
   /** A connector-0 stand-in that sums all connectors. */
-  private mainMeter(): Connector {
+  mainMeter(): Connector {
     const main = createConnector(0);
     main.energyWh = 0;
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { V16 } from '@voltlane/ocpp';
+import type { V16, V201 } from '@voltlane/ocpp';
 import { ChargingProfiles, type ProfileLimits } from './charging-profiles.js';
 import { Configuration } from './configuration.js';
 import { createConnector, statusOf, type Connector } from './connector.js';
@@ -9,15 +9,24 @@ import { advance, registerWh, socOf, type ReadingContext } from './meter.js';
 import { Metering } from './metering.js';
 import { Reservations } from './reservations.js';
 import { Transactions, type StartResult, type StopReason } from './transactions.js';
-import type { SimSnapshot, SimStationEvents, SimStationOptions } from './types.js';
+import type { SimOcppVersion, SimSnapshot, SimStationEvents, SimStationOptions } from './types.js';
+import { Ocpp2 } from './v201/ocpp2.js';
 
 export type { StartResult } from './transactions.js';
 
+/** Why a transaction ends: a 1.6 StopTransaction reason or a 2.x stoppedReason (mapped to the version spoken). */
+export type AnyStopReason = StopReason | V201.ReasonEnumType;
+
+const V16_REASONS: ReadonlySet<string> = new Set<StopReason>([
+  'DeAuthorized', 'EmergencyStop', 'EVDisconnected', 'HardReset', 'Local', 'Other', 'PowerLoss', 'Reboot', 'Remote', 'SoftReset', 'UnlockCommand',
+]);
+
 /**
- * One simulated OCPP 1.6J charge point: connects to `${url}/${id}`, registers with
- * BootNotification, sends heartbeats, meters its connectors, keeps transaction messages while
- * offline and answers every CSMS-initiated 1.6 action like a real charger. Cheap enough to run
- * thousands in one process: timers exist only for heartbeat and, while charging, metering.
+ * One simulated OCPP charge point (1.6J by default; 2.0.1 or 2.1 with `ocppVersion`): connects
+ * to `${url}/${id}`, registers with BootNotification, sends heartbeats, meters its connectors,
+ * keeps transaction messages while offline and answers every CSMS-initiated action like a real
+ * charger. Cheap enough to run thousands in one process: timers exist only for heartbeat and,
+ * while charging, metering. A 2.x station has one EVSE with one connector per `connectors`.
  * @example
  * const cp = new SimStation({ url: 'ws://127.0.0.1:8080/ocpp', id: 'CP1' });
  * await cp.start();
@@ -28,6 +37,8 @@ export type { StartResult } from './transactions.js';
  */
 export class SimStation extends EventEmitter<SimStationEvents> {
   readonly id: string;
+  /** The OCPP version (subprotocol) the station speaks. */
+  readonly ocppVersion: SimOcppVersion;
   /** The CSMS's answer to the last BootNotification. */
   registrationStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined = undefined;
   firmwareVersion: string;
@@ -36,8 +47,9 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   /** @internal Index = connector id; index 0 is the station as a whole. */
   readonly connectors: Connector[];
   /** @internal */ readonly link: Link;
-  /** @internal */ readonly tx: Transactions;
   /** @internal */ readonly metering: Metering;
+  /** @internal The OCPP 2.x behaviour; undefined on a 1.6 station. */
+  readonly ocpp2: Ocpp2 | undefined;
   /** @internal stop() was called (or start() never). */
   stopped = true;
   /** @internal Last firmware status reported (Idle when no update runs). */
@@ -55,11 +67,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   private auth_: LocalAuth | undefined;
   private reservations_: Reservations | undefined;
   private profiles_: ChargingProfiles | undefined;
+  private tx_: Transactions | undefined;
 
   constructor(opts: SimStationOptions) {
     super();
     this.opts = opts;
     this.id = opts.id;
+    this.ocppVersion = opts.ocppVersion ?? 'ocpp1.6';
     this.firmwareVersion = opts.firmwareVersion ?? '1.0.0';
     const n = Math.max(1, opts.connectors ?? 2);
     this.connectors = Array.from({ length: n + 1 }, (_, i) => createConnector(i));
@@ -71,8 +85,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     if (opts.password !== undefined) initial.SecurityProfile = '1';
     this.config = new Configuration(initial);
     this.link = new Link(this, opts);
-    this.tx = new Transactions(this);
     this.metering = new Metering(this);
+    this.ocpp2 = this.ocppVersion === 'ocpp1.6' ? undefined : new Ocpp2(this, opts);
+  }
+
+  /** @internal The 1.6 transactions (created on first use). */
+  get tx(): Transactions {
+    return (this.tx_ ??= new Transactions(this));
   }
 
   /** The WebSocket is open. */
@@ -82,7 +101,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
 
   /** Transaction messages waiting to be delivered (the offline queue). */
   get queuedMessages(): number {
-    return this.tx.queue.length;
+    return this.ocpp2 ? this.ocpp2.tx.queue.length : (this.tx_?.queue.length ?? 0);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -135,7 +154,10 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     const reason: StopReason = kind === 'Soft' ? 'SoftReset' : kind === 'Hard' ? 'HardReset' : 'Reboot';
     // A hard reset cuts the power: the StopTransactions are stored and sent after the reboot.
     if (kind !== 'Soft') this.link.ready = false;
-    const stops = this.connectors.filter((c) => c.tx).map((c) => this.tx.end(c, reason));
+    const o2 = this.ocpp2;
+    const stops = this.connectors
+      .filter((c) => c.tx)
+      .map((c) => (o2 ? o2.tx.end(c, kind === 'Firmware' ? 'Reboot' : 'ImmediateReset', kind === 'Firmware' ? 'AbnormalCondition' : 'ResetCommand') : this.tx.end(c, reason)));
     if (kind === 'Soft') await Promise.race([Promise.all(stops), delay(this.opts.callTimeoutMs ?? 30_000)]);
     for (const c of this.connectors) c.finishing = false;
     this.link.goDown(kind);
@@ -149,9 +171,10 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       const next = this.statusFor(c);
       if (next !== c.status) this.emit('status', c.id, next);
       c.status = next;
-      void this.sendStatus(c);
+      void this.sendStatus(c, false, true);
     }
-    void this.tx.queue.flush();
+    if (this.ocpp2) this.ocpp2.onRegistered();
+    else void this.tx_?.queue.flush();
   }
 
   /** @internal Resolves (or rejects) a pending start(). */
@@ -187,14 +210,19 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     }
   }
 
-  /** @internal Reports a connector's status (offline: nothing, it goes out fresh after the next boot). */
-  sendStatus(c: Connector, force = false): Promise<unknown> {
+  /**
+   * @internal Reports a connector's status (offline: nothing, it goes out fresh after the next
+   * boot). A 2.x station sends only changes of the wire status, unless `fresh`.
+   */
+  sendStatus(c: Connector, force = false, fresh = force): Promise<unknown> {
     if (!this.link.ready && !force) return Promise.resolve();
+    if (this.ocpp2) return this.ocpp2.sendStatus(c, force, fresh);
     return this.notify('StatusNotification', { connectorId: c.id, errorCode: 'NoError', status: c.status, timestamp: new Date().toISOString() }, force);
   }
 
   /** @internal Recomputes a connector's status and reports it if it changed. */
   refreshStatus(c: Connector): Promise<unknown> {
+    this.ocpp2?.tx.checkChargingState(c);
     const next = this.statusFor(c);
     if (next === c.status) return Promise.resolve();
     c.status = next;
@@ -207,7 +235,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     for (const c of this.connectors) void this.refreshStatus(c);
   }
 
-  private statusFor(c: Connector) {
+  /** @internal */
+  statusFor(c: Connector) {
     return statusOf(c, this.connectors[0]!.operative, c.id > 0 && this.reservations_?.forConnector(c.id) !== undefined);
   }
 
@@ -231,6 +260,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     c.plugged = true;
     c.finishing = false;
     this.metering.update(c, Date.now(), false);
+    if (this.ocpp2) return this.ocpp2.tx.cablePlugged(c);
     await this.refreshStatus(c);
   }
 
@@ -240,6 +270,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     if (!c.plugged) return;
     c.plugged = false;
     c.finishing = false;
+    if (this.ocpp2) return this.ocpp2.tx.cableUnplugged(c);
     if (c.tx && this.config.bool('StopTransactionOnEVSideDisconnect')) await this.tx.end(c, 'EVDisconnected');
     else this.metering.update(c, Date.now(), false);
     await this.refreshStatus(c);
@@ -253,14 +284,26 @@ export class SimStation extends EventEmitter<SimStationEvents> {
    * negative placeholder until the queued StartTransaction is answered. Without an Accepted
    * authorization there is no transaction; `status` says why (idTagInfo status, or Occupied,
    * Unavailable, Reserved).
+   *
+   * 2.x: Authorize with idToken {idToken, type: `idTokenType`}, then TransactionEvent Started
+   * (triggerReason Authorized) or, if plugging in already started the transaction, Updated
+   * with the idToken. `transactionUuid` is the transactionId on the wire.
    */
   async startTransaction(connectorId: number, idTag: string): Promise<StartResult> {
-    return this.tx.begin(this.mustConnector(connectorId), idTag, { authorize: true });
+    const c = this.mustConnector(connectorId);
+    if (this.ocpp2) return this.ocpp2.tx.begin(c, idTag, { authorize: true });
+    return this.tx.begin(c, idTag, { authorize: true });
   }
 
-  /** Ends the connector's transaction with StopTransaction (meterStop, Transaction.Begin/End readings). No-op without one. */
-  async stopTransaction(connectorId: number, reason: StopReason = 'Local', idTag?: string): Promise<void> {
-    return this.tx.end(this.mustConnector(connectorId), reason, idTag);
+  /**
+   * Ends the connector's transaction: 1.6 StopTransaction (meterStop, Transaction.Begin/End
+   * readings; a 2.x-only reason goes out as Other); 2.x TransactionEvent Ended with the
+   * stoppedReason (Local: triggerReason StopAuthorized with the idToken). No-op without one.
+   */
+  async stopTransaction(connectorId: number, reason: AnyStopReason = 'Local', idTag?: string): Promise<void> {
+    const c = this.mustConnector(connectorId);
+    if (this.ocpp2) return this.ocpp2.tx.stop(c, reason, idTag);
+    return this.tx.end(c, V16_REASONS.has(reason) ? (reason as StopReason) : 'Other', idTag);
   }
 
   /**
@@ -287,6 +330,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   get reservations(): Reservations {
     return (this.reservations_ ??= new Reservations((r) => {
       this.log(`reservation ${r.reservationId} expired`);
+      if (this.ocpp2) void this.notify('ReservationStatusUpdate', { reservationId: r.reservationId, reservationUpdateStatus: 'Expired' });
       const c = this.connectors[r.connectorId];
       if (c) void this.refreshStatus(c);
     }));
@@ -309,6 +353,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
 
   /** @internal The station's limits on charging profiles, from its configuration. */
   profileLimits(): ProfileLimits {
+    if (this.ocpp2) return this.ocpp2.profileLimits();
     return {
       connectors: this.connectors.length - 1,
       maxStackLevel: this.config.int('ChargeProfileMaxStackLevel'),
@@ -329,7 +374,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
 
   /** @internal A certificate signing request for SignCertificate (PEM-framed, not real PKCS#10: the simulator holds no keys). */
   certificateRequest(): string {
-    const subject = `CN=${this.id},O=${this.config.get('CpoName') || 'Voltlane'}`;
+    const org = this.ocpp2 ? this.ocpp2.model.get('SecurityCtrlr', 'OrganizationName') : this.config.get('CpoName');
+    const subject = `CN=${this.id},O=${org || 'Voltlane'}`;
     return `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(subject).toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
   }
 
@@ -354,6 +400,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     const now = Date.now();
     return {
       id: this.id,
+      ocppVersion: this.ocppVersion,
       connected: this.connected,
       registrationStatus: this.registrationStatus,
       firmwareVersion: this.firmwareVersion,
@@ -367,14 +414,15 @@ export class SimStation extends EventEmitter<SimStationEvents> {
           plugged: c.plugged,
           operative: c.operative,
           ...(c.tx ? { transactionId: c.tx.id, idTag: c.tx.idTag, meterStart: c.tx.meterStart, soc: Math.floor(socOf(c)) } : {}),
+          ...(c.tx?.v2 ? { transactionUuid: c.tx.v2.uuid } : {}),
         };
       }),
-      configuration: this.config.toRecord(),
+      configuration: this.ocpp2 ? this.ocpp2.model.toRecord() : this.config.toRecord(),
       localListVersion: this.auth_?.version ?? 0,
       localList: this.auth_?.entries() ?? [],
       reservations: this.reservations_?.all().map((r) => ({ ...r })) ?? [],
       chargingProfiles: this.profiles_?.all().map((ip) => ({ connectorId: ip.connectorId, profile: ip.profile })) ?? [],
-      queuedMessages: this.tx.queue.length,
+      queuedMessages: this.queuedMessages,
     };
   }
 }

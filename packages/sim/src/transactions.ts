@@ -10,8 +10,10 @@ export type StopReason = NonNullable<V16.StopTransactionRequest['reason']>;
 
 /** Result of starting a transaction. */
 export interface StartResult {
-  /** The CSMS's id; negative while the CSMS has not answered (offline start). */
+  /** 1.6: the CSMS's id; negative while the CSMS has not answered (offline start). 2.x: the station's running number. */
   transactionId?: number;
+  /** OCPP 2.x: the transactionId of the TransactionEvents (a UUID). */
+  transactionUuid?: string;
   /** idTagInfo status, or why the station refused locally: Occupied, Unavailable, Reserved. */
   status: string;
 }

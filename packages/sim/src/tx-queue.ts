@@ -1,7 +1,7 @@
 import { RpcClosedError } from '@voltlane/ocpp';
 
-/** The transaction-related messages OCPP 1.6 requires a charger to deliver, even after a connection loss. */
-export type TxAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues';
+/** The transaction-related messages OCPP requires a charger to deliver, even after a connection loss (1.6; 2.x: TransactionEvent). */
+export type TxAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues' | 'TransactionEvent';
 
 export interface TxMessage {
   action: TxAction;
@@ -28,6 +28,13 @@ export interface TxQueueHost {
 /** Oldest periodic samples are dropped beyond this many queued messages (a charger's storage is finite). */
 const MAX_QUEUED = 2000;
 
+/** Periodic readings: what goes first when the queue is full (1.6 MeterValues, 2.x TransactionEvent Updated by a meter value trigger). */
+function isSample(m: TxMessage): boolean {
+  if (m.action === 'MeterValues') return true;
+  const trigger = m.payload.triggerReason;
+  return m.action === 'TransactionEvent' && m.payload.eventType === 'Updated' && (trigger === 'MeterValuePeriodic' || trigger === 'MeterValueClock');
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
@@ -50,11 +57,16 @@ export class TxQueue {
     return this.items.length;
   }
 
+  /** Whether a queued message matches (e.g. one of a given transaction). */
+  some(test: (m: TxMessage) => boolean): boolean {
+    return this.items.some(test);
+  }
+
   /** Queues a message and tries to deliver it now. */
   push(msg: Omit<TxMessage, 'attempts'>): void {
     this.items.push({ ...msg, attempts: 0 });
     if (this.items.length > MAX_QUEUED) {
-      const i = this.items.findIndex((m, idx) => idx > 0 && m.action === 'MeterValues');
+      const i = this.items.findIndex((m, idx) => idx > 0 && isSample(m));
       if (i > 0) this.items.splice(i, 1)[0]!.done?.(new Error('Dropped: offline queue full'));
     }
     void this.flush();

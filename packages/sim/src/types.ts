@@ -1,6 +1,24 @@
-import type { V16 } from '@voltlane/ocpp';
+import type { V16, V201 } from '@voltlane/ocpp';
 
-/** Connector status as OCPP 1.6 StatusNotification reports it. */
+/** OCPP versions (WebSocket subprotocols) the simulator speaks. */
+export type SimOcppVersion = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
+
+/** TLS material for wss:// URLs (security profiles 2 and 3), as the `ws` client takes it. */
+export interface SimTlsOptions {
+  /** CA certificate(s) (PEM) that sign the CSMS's server certificate; default: Node's trusted CAs. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Client certificate (PEM) for security profile 3 (mutual TLS). */
+  cert?: string | Buffer;
+  /** Private key (PEM) of the client certificate. */
+  key?: string | Buffer;
+  /** Verify the server certificate (default true). */
+  rejectUnauthorized?: boolean;
+}
+
+/**
+ * Connector status as OCPP 1.6 StatusNotification reports it. A 2.x station keeps these detailed
+ * statuses too, and sends Available / Occupied / Reserved / Unavailable / Faulted on the wire.
+ */
 export type ConnectorStatus = V16.StatusNotificationRequest['status'];
 
 /** A charging profile as the CSMS sends it (SetChargingProfile / RemoteStartTransaction). */
@@ -13,6 +31,12 @@ export type IdTagInfo = V16.AuthorizeResponse['idTagInfo'];
 export interface SimStationOptions {
   /** Base URL; the station id is appended: `ws://127.0.0.1:8080/ocpp` -> `ws://127.0.0.1:8080/ocpp/CP1`. */
   url: string;
+  /** OCPP version spoken (and the only subprotocol offered); default 'ocpp1.6'. 'ocpp2.1' behaves as 2.0.1. */
+  ocppVersion?: SimOcppVersion;
+  /** TLS options for a wss:// URL (security profile 2; with `cert` and `key`, profile 3). */
+  tls?: SimTlsOptions;
+  /** OCPP 2.x: type of the idTokens drivers present (default 'ISO14443'). */
+  idTokenType?: V201.IdTokenEnumType;
   /** Charge point identity (chargeBoxIdentity), at most 48 characters. */
   id: string;
   /** HTTP Basic auth password (security profile 1); the user name is the station id. */
@@ -55,8 +79,14 @@ export interface ConnectorSnapshot {
   powerW: number;
   plugged: boolean;
   operative: boolean;
-  /** Real id, or a negative placeholder while the StartTransaction has not been answered. */
+  /**
+   * 1.6: the CSMS's id, or a negative placeholder while the StartTransaction has not been answered.
+   * 2.x: the station's own running number of the transaction (see `transactionUuid`).
+   */
   transactionId?: number;
+  /** OCPP 2.x: the transactionId of the TransactionEvents (a UUID). */
+  transactionUuid?: string;
+  /** The driver's idTag / idToken ('' for a 2.x transaction that the cable started and nobody authorized yet). */
   idTag?: string;
   meterStart?: number;
   /** State of charge of the EV in percent, while a transaction runs. */
@@ -66,15 +96,18 @@ export interface ConnectorSnapshot {
 /** State of a simulated station, as returned by {@link SimStation.snapshot}. */
 export interface SimSnapshot {
   id: string;
+  ocppVersion: SimOcppVersion;
   connected: boolean;
   registrationStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
   firmwareVersion: string;
   /** Connector 0 (the whole station) is not listed. */
   connectors: ConnectorSnapshot[];
+  /** 1.6: configuration keys; 2.x: device model variables by `Component.Variable` (see README). */
   configuration: Record<string, string>;
   localListVersion: number;
   localList: { idTag: string; idTagInfo: IdTagInfo }[];
   reservations: { reservationId: number; connectorId: number; idTag: string; parentIdTag?: string; expiryDate: string }[];
+  /** 2.x profiles appear in their 1.6 shape (first schedule; ChargingStationMaxProfile as ChargePointMaxProfile). */
   chargingProfiles: { connectorId: number; profile: ChargingProfile }[];
   /** Transaction-related messages waiting to be sent (offline queue). */
   queuedMessages: number;
@@ -87,10 +120,11 @@ export interface SimStationEvents {
   /** The CSMS answered a BootNotification. */
   registration: [status: 'Accepted' | 'Pending' | 'Rejected'];
   status: [connectorId: number, status: ConnectorStatus];
-  transactionStarted: [info: { connectorId: number; transactionId: number; idTag: string; meterStart: number }];
-  transactionStopped: [info: { connectorId: number; transactionId: number; meterStop: number; reason: string }];
+  /** 1.6: the CSMS answered the StartTransaction. 2.x: TransactionEvent Started was sent (or queued). */
+  transactionStarted: [info: { connectorId: number; transactionId: number; transactionUuid?: string; idTag: string; meterStart: number }];
+  transactionStopped: [info: { connectorId: number; transactionId: number; transactionUuid?: string; meterStop: number; reason: string }];
   /** A CSMS-initiated call arrived (before it is answered). */
   request: [action: string, payload: Record<string, unknown>];
-  /** The station goes down for a reset or firmware update. */
+  /** The station goes down for a reset or firmware update (2.x Reset: 'Soft'). */
   reboot: [kind: 'Soft' | 'Hard' | 'Firmware'];
 }

@@ -1,15 +1,22 @@
 import type { ApiOptions, App } from '../server.js';
-import { IdToken, List, Nullable, Paging, Type } from '../schemas.js';
+import { IdToken, IdTokenStatus, IdTokenType, List, Nullable, Paging, PersonalMessage, Type } from '../schemas.js';
 
 const tags = ['id tokens'];
 const Params = Type.Object({ idToken: Type.String({ minLength: 1, maxLength: 36 }) });
-const Status = Type.String({ enum: ['Accepted', 'Blocked', 'Expired', 'Invalid'] });
 const err = { $ref: 'Error#' };
 
-/** Id tokens (RFID cards, app tokens) with status, expiry and parent. */
+/**
+ * Id tokens (RFID cards, app tokens, contracts) with status, type, expiry, parent (group) and a
+ * personal message. Tokens are case insensitive; a token with a type only matches 2.x stations
+ * presenting that type, one without a type matches any type and every 1.6 idTag.
+ */
 export function idTokenRoutes(app: App, { core }: ApiOptions): void {
   app.get('/id-tokens', {
-    schema: { tags, summary: 'List id tokens', querystring: Type.Object({ ...Paging, status: Type.Optional(Status), q: Type.Optional(Type.String()) }), response: { 200: List(IdToken) } },
+    schema: {
+      tags, summary: 'List id tokens',
+      querystring: Type.Object({ ...Paging, status: Type.Optional(IdTokenStatus), type: Type.Optional(IdTokenType), q: Type.Optional(Type.String()) }),
+      response: { 200: List(IdToken) },
+    },
   }, async (req) => core.authorization.list(req.query));
 
   app.post('/id-tokens', {
@@ -17,9 +24,11 @@ export function idTokenRoutes(app: App, { core }: ApiOptions): void {
       tags, summary: 'Create an id token',
       body: Type.Object({
         idToken: Type.String({ minLength: 1, maxLength: 36 }),
-        status: Status,
+        status: IdTokenStatus,
+        type: Type.Optional(Nullable(IdTokenType)),
         expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
         parentIdToken: Type.Optional(Type.String({ minLength: 1, maxLength: 36 })),
+        personalMessage: Type.Optional(Nullable(PersonalMessage)),
       }, { additionalProperties: false }),
       response: { 201: IdToken, 400: err, 409: err },
     },
@@ -30,11 +39,13 @@ export function idTokenRoutes(app: App, { core }: ApiOptions): void {
 
   app.patch('/id-tokens/:idToken', {
     schema: {
-      tags, summary: 'Change status, expiry or parent (null clears)', params: Params,
+      tags, summary: 'Change status, type, expiry, parent or personal message (null clears)', params: Params,
       body: Type.Object({
-        status: Type.Optional(Status),
+        status: Type.Optional(IdTokenStatus),
+        type: Type.Optional(Nullable(IdTokenType)),
         expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
         parentIdToken: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 36 }))),
+        personalMessage: Type.Optional(Nullable(PersonalMessage)),
       }, { additionalProperties: false }),
       response: { 200: IdToken, 404: err },
     },

@@ -4,6 +4,7 @@ import { AnyObject, List, Paging, Station, Type } from '../schemas.js';
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }) });
 const tags = ['stations'];
 const err = { $ref: 'Error#' };
+const SECURITY_PROFILE = 'OCPP security profile the station must use: 0 none, 1 password, 2 TLS + password, 3 TLS + client certificate (default: 1 with a password, else 0)';
 
 /** Stations CRUD and the per-station views: connection inspector, configuration, profiles, local list. */
 export function stationRoutes(app: App, { core, gateway }: ApiOptions): void {
@@ -23,6 +24,7 @@ export function stationRoutes(app: App, { core, gateway }: ApiOptions): void {
         id: Type.String({ minLength: 1, maxLength: 48, pattern: '^[^\\s/]+$' }),
         password: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })),
         registrationStatus: Type.Optional(Type.String({ enum: ['Accepted', 'Pending', 'Rejected'] })),
+        securityProfile: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: SECURITY_PROFILE })),
       }, { additionalProperties: false }),
       response: { 201: Station, 400: err, 409: err },
     },
@@ -39,6 +41,7 @@ export function stationRoutes(app: App, { core, gateway }: ApiOptions): void {
       body: Type.Object({
         password: Type.Optional(Type.Union([Type.String({ minLength: 8, maxLength: 64 }), Type.Null()])),
         registrationStatus: Type.Optional(Type.String({ enum: ['Accepted', 'Pending', 'Rejected'] })),
+        securityProfile: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: SECURITY_PROFILE })),
       }, { additionalProperties: false }),
       response: { 200: Station, 404: err },
     },
@@ -121,22 +124,24 @@ export function stationRoutes(app: App, { core, gateway }: ApiOptions): void {
 
   app.post('/stations/:id/reservations', {
     schema: {
-      tags: ['reservations'], summary: 'Reserve a connector: allocates a reservation id and sends ReserveNow; returns the charger reply',
+      tags: ['reservations'],
+      summary: 'Reserve a connector (1.6) or EVSE (2.x): allocates a reservation id and sends ReserveNow; returns the charger reply',
+      description: 'connectorId is the 1.6 connector or the 2.x EVSE; 0 reserves any. idTokenType (default ISO14443) and connectorType apply to 2.x only.',
       params: Id,
       body: Type.Object({
         connectorId: Type.Integer({ minimum: 0 }),
-        idToken: Type.String({ minLength: 1, maxLength: 20 }),
+        idToken: Type.String({ minLength: 1, maxLength: 36 }),
         expiresAt: Type.String({ format: 'date-time' }),
-        parentIdToken: Type.Optional(Type.String({ maxLength: 20 })),
+        parentIdToken: Type.Optional(Type.String({ maxLength: 36 })),
+        idTokenType: Type.Optional(Type.String({ enum: ['Central', 'eMAID', 'ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'] })),
+        connectorType: Type.Optional(Type.String({ maxLength: 20 })),
       }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const b = req.body;
+    const station = await core.stations.get(req.params.id);
     const reservationId = await core.reservations.nextId();
-    const response = await core.commands.send(req.params.id, 'ReserveNow', {
-      connectorId: b.connectorId, expiryDate: b.expiresAt, idTag: b.idToken, reservationId,
-      ...(b.parentIdToken ? { parentIdTag: b.parentIdToken } : {}),
-    });
+    const payload = core.reservations.reserveNowRequest(station.ocppVersion, reservationId, req.body);
+    const response = await core.commands.send(req.params.id, 'ReserveNow', payload);
     return { reservationId, response };
   });
 }

@@ -3,7 +3,7 @@ import { List, Paging, Transaction, Type } from '../schemas.js';
 
 const tags = ['transactions'];
 
-/** Charging transactions with energy, and their meter values. */
+/** Charging transactions of every OCPP version with energy, their meter values and 2.x events. */
 export function transactionRoutes(app: App, { core }: ApiOptions): void {
   app.get('/transactions', {
     schema: {
@@ -13,6 +13,7 @@ export function transactionRoutes(app: App, { core }: ApiOptions): void {
         stationId: Type.Optional(Type.String()),
         status: Type.Optional(Type.String({ enum: ['active', 'completed'] })),
         idToken: Type.Optional(Type.String()),
+        ocppTransactionId: Type.Optional(Type.String({ description: 'OCPP 2.x transactionId (with stationId: one transaction)' })),
       }),
       response: { 200: List(Transaction) },
     },
@@ -20,7 +21,7 @@ export function transactionRoutes(app: App, { core }: ApiOptions): void {
 
   app.get('/transactions/:id', {
     schema: {
-      tags, summary: 'A transaction with its meter values',
+      tags, summary: 'A transaction with its meter values and (2.x) the events received',
       params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
       response: { 200: Transaction, 404: { $ref: 'Error#' } },
     },

@@ -4,15 +4,15 @@ import { logFileName, uploadFile, diagnosticsText } from '../diagnostics.js';
 import { scheduleFirmware } from '../firmware.js';
 import type { Handlers } from './index.js';
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/;
+export const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/;
 
 /** Hash data that identifies a certificate (derived from its PEM text: the simulator does not parse X.509). */
-function hashOf(pem: string): V16.CertificateHashDataType {
+export function hashOf(pem: string): V16.CertificateHashDataType {
   const h = (s: string) => createHash('sha256').update(s).digest('hex');
   return { hashAlgorithm: 'SHA256', issuerNameHash: h(`issuer:${pem}`), issuerKeyHash: h(`key:${pem}`), serialNumber: h(`serial:${pem}`).slice(0, 40) };
 }
 
-const sameHash = (a: V16.CertificateHashDataType, b: V16.CertificateHashDataType) =>
+export const sameHash = (a: V16.CertificateHashDataType, b: V16.CertificateHashDataType) =>
   a.hashAlgorithm === b.hashAlgorithm && a.issuerNameHash === b.issuerNameHash && a.issuerKeyHash === b.issuerKeyHash && a.serialNumber === b.serialNumber;
 
 /** OCPP 1.6 Security Whitepaper (edition 3): certificates, secure firmware update and logs. */

@@ -2,30 +2,46 @@ import type { CoreContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { page } from '../../rows.js';
 import * as repo from './repository.js';
-import type { IdToken, IdTokenStatus } from './repository.js';
+import type { IdToken, IdTokenFields } from './repository.js';
+import {
+  ID_TOKEN_STATUSES, ID_TOKEN_TYPES, type IdTokenInfo, type IdTokenStatus, type PersonalMessage, type PresentedIdToken,
+} from './id-token-info.js';
 
-/** The answer about one id token, version-neutral (1.6 idTagInfo, 2.0.1 idTokenInfo). */
-export interface IdTokenInfo {
-  status: IdTokenStatus | 'ConcurrentTx';
-  expiresAt?: string;
-  parentIdToken?: string;
+export { toIdTagInfo, toIdTokenInfo2x, type IdTokenInfo, type PresentedIdToken } from './id-token-info.js';
+
+/** What the API passes to create a token; absent optional fields are null. */
+export interface NewIdToken {
+  idToken: string;
+  status: IdTokenStatus;
+  type?: string | null | undefined;
+  expiresAt?: string | null | undefined;
+  parentIdToken?: string | null | undefined;
+  personalMessage?: PersonalMessage | null | undefined;
 }
 
-const STATUSES: IdTokenStatus[] = ['Accepted', 'Blocked', 'Expired', 'Invalid'];
-
 /**
- * Id tokens (RFID cards, app tokens) and the authorization decision for them.
- * @example const info = await auth.authorize('TAG1', { concurrent: true });
+ * Id tokens (RFID cards, app tokens, contracts) and the authorization decision for them, for
+ * every OCPP version.
+ *
+ * Matching: the id token string is the key and is case insensitive. A token registered without a
+ * type matches whatever type a 2.x station presents; one registered with a type matches only
+ * that type. A 1.6 idTag has no type, so it matches regardless.
+ * @example const info = await auth.authorize({ idToken: 'TAG1', type: 'ISO14443' }, { concurrent: true });
  */
 export class AuthorizationService {
   constructor(private readonly ctx: CoreContext) {}
 
-  async create(t: { idToken: string; status: IdTokenStatus; expiresAt?: string | undefined; parentIdToken?: string | undefined }): Promise<IdToken> {
+  async create(t: NewIdToken): Promise<IdToken> {
     this.check(t);
     const ok = await repo.insertIdToken(this.ctx.db, {
-      idToken: t.idToken, status: t.status, expiresAt: t.expiresAt ?? null, parentIdToken: t.parentIdToken ?? null,
+      idToken: t.idToken, type: t.type ?? null, status: t.status, expiresAt: t.expiresAt ?? null,
+      parentIdToken: t.parentIdToken ?? null, personalMessage: t.personalMessage ?? null,
     });
-    if (!ok) throw new AppError('ALREADY_EXISTS', `Id token ${t.idToken} already exists: use PATCH /api/v1/id-tokens/${t.idToken}`);
+    if (!ok) {
+      const existing = await repo.matchIdToken(this.ctx.db, t.idToken);
+      const name = existing?.idToken ?? t.idToken;
+      throw new AppError('ALREADY_EXISTS', `Id token ${name} already exists (id tokens are case insensitive): use PATCH /api/v1/id-tokens/${name}`);
+    }
     return this.get(t.idToken);
   }
 
@@ -35,11 +51,11 @@ export class AuthorizationService {
     return t;
   }
 
-  list(q: { limit?: number; offset?: number; status?: string; q?: string }) {
+  list(q: { limit?: number; offset?: number; status?: string; type?: string; q?: string }) {
     return repo.listIdTokens(this.ctx.db, { ...q, ...page(q) });
   }
 
-  async update(idToken: string, p: { status?: IdTokenStatus; expiresAt?: string | null; parentIdToken?: string | null }): Promise<IdToken> {
+  async update(idToken: string, p: Partial<IdTokenFields>): Promise<IdToken> {
     this.check({ idToken, ...p });
     if (!(await repo.updateIdToken(this.ctx.db, idToken, p))) await this.get(idToken);
     return this.get(idToken);
@@ -50,45 +66,52 @@ export class AuthorizationService {
   }
 
   /**
-   * The authorization decision: unknown -> Invalid; Blocked/Expired/Invalid as stored; past its
-   * expiry -> Expired; a parent that is not Accepted passes its status on; with `concurrent`, an
-   * Accepted token already charging elsewhere -> ConcurrentTx.
+   * The authorization decision: not registered (or registered with another type) -> Unknown;
+   * a refusal status as stored; past its expiry -> Expired; a parent (group) that is not Accepted
+   * passes its status on; with `concurrent`, an Accepted token already charging elsewhere ->
+   * ConcurrentTx. A 2.x NoAuthorization token (a station without identification, e.g. a start
+   * button) is Accepted: the station was configured to charge without one.
    */
-  async authorize(idToken: string, opts: { concurrent?: boolean; exceptTransactionId?: number } = {}): Promise<IdTokenInfo> {
-    const t = await repo.findIdToken(this.ctx.db, idToken);
-    if (!t) return { status: 'Invalid' };
+  async authorize(token: string | PresentedIdToken, opts: { concurrent?: boolean; exceptTransactionId?: number } = {}): Promise<IdTokenInfo> {
+    const presented = typeof token === 'string' ? { idToken: token } : token;
+    if (presented.type === 'NoAuthorization') return { status: 'Accepted' };
+    const t = await repo.matchIdToken(this.ctx.db, presented.idToken);
+    if (!t || (presented.type !== undefined && t.type !== null && t.type !== presented.type)) return { status: 'Unknown' };
     const info: IdTokenInfo = { status: t.status };
     if (t.expiresAt) info.expiresAt = t.expiresAt;
+    if (t.personalMessage) info.personalMessage = t.personalMessage;
+    const parent = t.parentIdToken ? await repo.matchIdToken(this.ctx.db, t.parentIdToken) : undefined;
     if (t.parentIdToken) info.parentIdToken = t.parentIdToken;
+    if (parent?.type) info.parentIdTokenType = parent.type;
     if (t.status !== 'Accepted') return info;
-    if (t.expiresAt && new Date(t.expiresAt).getTime() <= Date.now()) return { ...info, status: 'Expired' };
-    if (t.parentIdToken && t.parentIdToken !== t.idToken) {
-      const parent = await repo.findIdToken(this.ctx.db, t.parentIdToken);
-      if (parent && parent.status !== 'Accepted') return { ...info, status: parent.status };
-      if (parent?.expiresAt && new Date(parent.expiresAt).getTime() <= Date.now()) return { ...info, status: 'Expired' };
-    }
-    if (opts.concurrent && (await repo.activeTransactionOf(this.ctx.db, idToken, opts.exceptTransactionId)) !== undefined) {
+    if (expired(t.expiresAt)) return { ...info, status: 'Expired' };
+    if (parent && parent.status !== 'Accepted') return { ...info, status: parent.status };
+    if (parent && expired(parent.expiresAt)) return { ...info, status: 'Expired' };
+    if (opts.concurrent && (await repo.activeTransactionOf(this.ctx.db, presented.idToken, opts.exceptTransactionId)) !== undefined) {
       return { ...info, status: 'ConcurrentTx' };
     }
     return info;
   }
 
-  private check(t: { idToken: string; status?: string | undefined; expiresAt?: string | null | undefined; parentIdToken?: string | null | undefined }): void {
-    if (t.status && !STATUSES.includes(t.status as IdTokenStatus)) {
-      throw new AppError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`);
+  private check(t: {
+    idToken: string; status?: string | undefined; type?: string | null | undefined; expiresAt?: string | null | undefined;
+    parentIdToken?: string | null | undefined;
+  }): void {
+    if (t.status && !ID_TOKEN_STATUSES.includes(t.status as IdTokenStatus)) {
+      throw new AppError('VALIDATION_FAILED', `status must be one of ${ID_TOKEN_STATUSES.join(', ')}`);
+    }
+    if (t.type && !(ID_TOKEN_TYPES as readonly string[]).includes(t.type)) {
+      throw new AppError('VALIDATION_FAILED', `type must be one of ${ID_TOKEN_TYPES.join(', ')}, or null for any type`);
     }
     if (t.expiresAt && Number.isNaN(Date.parse(t.expiresAt))) {
       throw new AppError('VALIDATION_FAILED', 'expiresAt must be an ISO-8601 date-time, e.g. 2030-01-01T00:00:00Z');
     }
-    if (t.parentIdToken === t.idToken) throw new AppError('VALIDATION_FAILED', 'parentIdToken must differ from idToken');
+    if (t.parentIdToken && t.parentIdToken.toLowerCase() === t.idToken.toLowerCase()) {
+      throw new AppError('VALIDATION_FAILED', 'parentIdToken must differ from idToken');
+    }
   }
 }
 
-/** 1.6 idTagInfo from the version-neutral answer. */
-export function toIdTagInfo(info: IdTokenInfo): { status: IdTokenInfo['status']; expiryDate?: string; parentIdTag?: string } {
-  return {
-    status: info.status,
-    ...(info.expiresAt ? { expiryDate: info.expiresAt } : {}),
-    ...(info.parentIdToken ? { parentIdTag: info.parentIdToken } : {}),
-  };
+function expired(at: string | null): boolean {
+  return at !== null && new Date(at).getTime() <= Date.now();
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import type { HandlerRegistry } from '../../registry.js';
 import { iso, num } from '../../rows.js';
 import { notFound } from '../stations/service.js';
+import { redact } from './redact.js';
 
 /**
  * Sends any CSMS-initiated OCPP action to a station, wherever it is connected, and returns the
@@ -34,7 +35,7 @@ export class CommandService {
     const startedAt = new Date();
     try {
       const response = await this.ctx.bus.command({ stationId, action, payload, timeoutMs: this.ctx.config.commandTimeoutSec * 1000 });
-      await this.logCommand(stationId, action, payload, startedAt, { response });
+      await this.logCommand(stationId, action, redact(action, payload), startedAt, { response });
       for (const effect of this.registry.effectsOf(version, action)) {
         await (effect as (s: string, q: unknown, r: unknown) => Promise<void>)(stationId, payload, response).catch((err: unknown) =>
           this.ctx.log.error({ stationId, action, err }, 'command effect failed'),
@@ -43,7 +44,7 @@ export class CommandService {
       return response;
     } catch (error) {
       const appError = toAppError(stationId, action, error);
-      await this.logCommand(stationId, action, payload, startedAt, { errorCode: appError.code, errorMessage: appError.message });
+      await this.logCommand(stationId, action, redact(action, payload), startedAt, { errorCode: appError.code, errorMessage: appError.message });
       throw appError;
     }
   }

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../../context.js';
 import type { HandlerRegistry } from '../../registry.js';
+import { isSecretKey } from '../commands/redact.js';
 import { iso } from '../../rows.js';
 
 export interface ConfigurationKey {
@@ -18,11 +19,13 @@ export class ConfigurationService {
 
   register16(reg: HandlerRegistry): void {
     reg.effect16('GetConfiguration', async (stationId, _req, res) => {
-      for (const k of res.configurationKey ?? []) await this.put(stationId, k.key, k.value ?? null, k.readonly);
+      for (const k of res.configurationKey ?? []) await this.put(stationId, k.key, k.value !== undefined && isSecretKey(k.key) ? '***' : (k.value ?? null), k.readonly);
     });
     reg.effect16('ChangeConfiguration', async (stationId, req, res) => {
       // RebootRequired: the value is stored by the charger and applies after a reboot.
-      if (res.status === 'Accepted' || res.status === 'RebootRequired') await this.put(stationId, req.key, req.value, null);
+      // Station passwords are never stored in the clear: only that the key is set.
+      const value = isSecretKey(req.key) ? '***' : req.value;
+      if (res.status === 'Accepted' || res.status === 'RebootRequired') await this.put(stationId, req.key, value, null);
     });
   }
 

@@ -3,6 +3,7 @@ import type { CoreContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import type { HandlerRegistry } from '../../registry.js';
 import { iso, num } from '../../rows.js';
+import { listTransferStatus, recordTransferStatus, type TransferKind, type TransferStatus } from './status.js';
 
 export type FileKind = 'firmware' | 'diagnostics';
 
@@ -22,30 +23,60 @@ export interface StoredFile {
 const NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
 /**
- * Firmware and diagnostics: the status notifications stations send, and the files chargers
- * download (firmware images) and upload (diagnostics archives) over HTTP.
+ * Firmware and diagnostics/logs: the status notifications stations send (every OCPP version), and
+ * the files chargers download (firmware images) and upload (diagnostics archives, logs) over HTTP.
  */
 export class FirmwareService {
   constructor(private readonly ctx: CoreContext) {}
 
-  /** OCPP 2.0.1/2.1 messages of this block. */
-  register201(_reg: HandlerRegistry): void {}
+  /**
+   * OCPP 2.0.1/2.1: FirmwareStatusNotification (L01-L02, signature statuses included),
+   * PublishFirmwareStatusNotification (L03-L04), LogStatusNotification (N01). UpdateFirmware,
+   * PublishFirmware and GetLog are plain commands; chargers fetch and upload files over HTTP.
+   */
+  register201(reg: HandlerRegistry): void {
+    reg.on201('FirmwareStatusNotification', async (call, req) => {
+      await recordTransferStatus(this.ctx, call.stationId, 'firmware', { status: req.status, requestId: req.requestId, at: call.receivedAt });
+      return {};
+    });
+    reg.on201('PublishFirmwareStatusNotification', async (call, req) => {
+      await recordTransferStatus(this.ctx, call.stationId, 'publishFirmware', {
+        status: req.status, requestId: req.requestId, locations: req.location, at: call.receivedAt,
+      });
+      return {};
+    });
+    reg.on201('LogStatusNotification', async (call, req) => {
+      await recordTransferStatus(this.ctx, call.stationId, 'log', { status: req.status, requestId: req.requestId, at: call.receivedAt });
+      return {};
+    });
+  }
 
+  /** OCPP 1.6, with the Security Whitepaper's LogStatusNotification (SignedFirmwareStatusNotification is the security module's). */
   register16(reg: HandlerRegistry): void {
     reg.on16('FirmwareStatusNotification', async (call, req) => {
-      await this.ctx.db.query('update stations set firmware_status = $2, firmware_status_at = $3 where id = $1', [
-        call.stationId, req.status, call.receivedAt,
-      ]);
-      this.ctx.events.emit('firmware.status', { stationId: call.stationId, status: req.status });
+      await recordTransferStatus(this.ctx, call.stationId, 'firmware', { status: req.status, at: call.receivedAt });
       return {};
     });
     reg.on16('DiagnosticsStatusNotification', async (call, req) => {
-      await this.ctx.db.query('update stations set diagnostics_status = $2, diagnostics_status_at = $3 where id = $1', [
-        call.stationId, req.status, call.receivedAt,
-      ]);
-      this.ctx.events.emit('diagnostics.status', { stationId: call.stationId, status: req.status });
+      await recordTransferStatus(this.ctx, call.stationId, 'log', { status: req.status, at: call.receivedAt });
       return {};
     });
+    reg.on16('LogStatusNotification', async (call, req) => {
+      await recordTransferStatus(this.ctx, call.stationId, 'log', { status: req.status, requestId: req.requestId, at: call.receivedAt });
+      return {};
+    });
+  }
+
+  /** Records a firmware/publish/log status notification (for modules handling other messages about them). */
+  async recordStatus(
+    stationId: string, kind: TransferKind, s: { status: string; requestId?: number | undefined; locations?: string[] | undefined; at: Date },
+  ): Promise<void> {
+    await recordTransferStatus(this.ctx, stationId, kind, s);
+  }
+
+  /** The station's firmware, publish-firmware and log status notifications, newest first. */
+  async transfers(stationId: string, q: { kind?: TransferKind | undefined; limit?: number | undefined } = {}): Promise<TransferStatus[]> {
+    return listTransferStatus(this.ctx, stationId, q);
   }
 
   /** Stores a file (replacing one of the same kind and name). */

@@ -1,16 +1,34 @@
 import type { CoreContext } from '../../context.js';
 import type { HandlerRegistry } from '../../registry.js';
 import { iso, num, page } from '../../rows.js';
+import { reserveNowRequest, type ReserveInput } from './reserve-now.js';
 
 export interface Reservation {
   id: number;
   stationId: string;
+  /** 1.6: the connector; 2.x: the EVSE. 0: any. */
   connectorId: number;
   idToken: string;
+  /** 2.x id token type (ISO14443, eMAID, ...); null for 1.6. */
+  idTokenType: string | null;
+  /** 1.6 parentIdTag, 2.x groupIdToken. */
   parentIdToken: string | null;
+  /** 2.x: the connector type asked for, if any. */
+  connectorType: string | null;
   expiresAt: string;
   status: string;
   transactionId: number | null;
+}
+
+/** A reservation a station accepted, in version-neutral terms. */
+interface NewReservation {
+  id: number;
+  evseId: number;
+  idToken: string;
+  idTokenType?: string | undefined;
+  parentIdToken?: string | undefined;
+  connectorType?: string | undefined;
+  expiresAt: string;
 }
 
 function toReservation(r: Record<string, unknown>): Reservation {
@@ -19,7 +37,9 @@ function toReservation(r: Record<string, unknown>): Reservation {
     stationId: r.station_id as string,
     connectorId: r.connector_id as number,
     idToken: r.id_token as string,
+    idTokenType: (r.id_token_type as string) ?? null,
     parentIdToken: (r.parent_id_token as string) ?? null,
+    connectorType: (r.connector_type as string) ?? null,
     expiresAt: iso(r.expires_at)!,
     status: r.status as string,
     transactionId: num(r.transaction_id),
@@ -34,32 +54,63 @@ export class ReservationService {
   private sweeper?: NodeJS.Timeout;
   constructor(private readonly ctx: CoreContext) {}
 
-  /** OCPP 2.0.1/2.1 messages of this block. */
-  register201(_reg: HandlerRegistry): void {}
+  /** OCPP 2.0.1/2.1 (H01-H04): ReserveNow of an EVSE (or any), CancelReservation, ReservationStatusUpdate. */
+  register201(reg: HandlerRegistry): void {
+    reg.effect201('ReserveNow', async (stationId, req, res) => {
+      if (res.status !== 'Accepted') return;
+      await this.store(stationId, {
+        id: req.id, evseId: req.evseId ?? 0, idToken: req.idToken.idToken, idTokenType: req.idToken.type,
+        parentIdToken: req.groupIdToken?.idToken, connectorType: req.connectorType, expiresAt: req.expiryDateTime,
+      });
+    });
+    reg.effect201('CancelReservation', async (stationId, req, res) => {
+      if (res.status === 'Accepted') await this.setStatus(stationId, req.reservationId, 'Cancelled');
+    });
+    // The station ended a reservation itself: Expired, or Removed (e.g. its EVSE became unavailable).
+    reg.on201('ReservationStatusUpdate', async (call, req) => {
+      await this.setStatus(call.stationId, req.reservationId, req.reservationUpdateStatus);
+      return {};
+    });
+  }
 
   register16(reg: HandlerRegistry): void {
     reg.effect16('ReserveNow', async (stationId, req, res) => {
       if (res.status !== 'Accepted') return;
-      await this.ctx.db.query(
-        `insert into reservations (id, station_id, connector_id, id_token, parent_id_token, expires_at, status)
-         values ($1, $2, $3, $4, $5, $6, 'Active')
-         on conflict (id) do update set station_id = excluded.station_id, connector_id = excluded.connector_id,
-           id_token = excluded.id_token, parent_id_token = excluded.parent_id_token, expires_at = excluded.expires_at,
-           status = 'Active', transaction_id = null, updated_at = now()`,
-        [req.reservationId, stationId, req.connectorId, req.idTag, req.parentIdTag ?? null, req.expiryDate],
-      );
-      // An id chosen by hand (raw ReserveNow command) is never handed out again by nextId().
-      await this.ctx.db.query(`select setval('reservation_ids', greatest($1::bigint, (select last_value from reservation_ids)))`, [
-        req.reservationId,
-      ]);
+      await this.store(stationId, {
+        id: req.reservationId, evseId: req.connectorId, idToken: req.idTag, parentIdToken: req.parentIdTag, expiresAt: req.expiryDate,
+      });
     });
     reg.effect16('CancelReservation', async (stationId, req, res) => {
-      if (res.status !== 'Accepted') return;
-      await this.ctx.db.query(
-        `update reservations set status = 'Cancelled', updated_at = now() where id = $1 and station_id = $2 and status = 'Active'`,
-        [req.reservationId, stationId],
-      );
+      if (res.status === 'Accepted') await this.setStatus(stationId, req.reservationId, 'Cancelled');
     });
+  }
+
+  /** Stores a reservation the station accepted (connector_id holds the 1.6 connector or the 2.x EVSE, 0 = any). */
+  private async store(stationId: string, r: NewReservation): Promise<void> {
+    await this.ctx.db.query(
+      `insert into reservations (id, station_id, connector_id, id_token, id_token_type, parent_id_token, connector_type, expires_at, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'Active')
+       on conflict (id) do update set station_id = excluded.station_id, connector_id = excluded.connector_id,
+         id_token = excluded.id_token, id_token_type = excluded.id_token_type, parent_id_token = excluded.parent_id_token,
+         connector_type = excluded.connector_type, expires_at = excluded.expires_at,
+         status = 'Active', transaction_id = null, updated_at = now()`,
+      [r.id, stationId, r.evseId, r.idToken, r.idTokenType ?? null, r.parentIdToken ?? null, r.connectorType ?? null, r.expiresAt],
+    );
+    // An id chosen by hand (raw ReserveNow command) is never handed out again by nextId().
+    await this.ctx.db.query(`select setval('reservation_ids', greatest($1::bigint, (select last_value from reservation_ids)))`, [r.id]);
+  }
+
+  /** Ends an active reservation (Cancelled by the CSMS; Expired or Removed by the station). */
+  private async setStatus(stationId: string, id: number, status: 'Cancelled' | 'Expired' | 'Removed'): Promise<void> {
+    await this.ctx.db.query(
+      `update reservations set status = $3, updated_at = now() where id = $1 and station_id = $2 and status = 'Active'`,
+      [id, stationId, status],
+    );
+  }
+
+  /** The ReserveNow payload for a station's OCPP version (see {@link reserveNowRequest}). */
+  reserveNowRequest(version: string | null, reservationId: number, input: ReserveInput): Record<string, unknown> {
+    return reserveNowRequest(version, reservationId, input);
   }
 
   /** A fresh reservation id for ReserveNow. */

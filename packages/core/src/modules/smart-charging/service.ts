@@ -1,91 +1,130 @@
-import type { V16 } from '@voltlane/ocpp';
+import type { V16, V201 } from '@voltlane/ocpp';
 import type { CoreContext } from '../../context.js';
 import type { HandlerRegistry } from '../../registry.js';
-import { iso } from '../../rows.js';
+import { deleteProfiles, listProfiles, profileKey, setProfile, upsertProfile, type ProfileCriteria, type ProfileRow } from './profiles.js';
+import { clearLimit, listLimits, listNeeds, putEvSchedule, putLimit, putNeeds } from './limits.js';
+import { ReportTracker } from './report-tracker.js';
 
-export interface StoredChargingProfile {
-  connectorId: number;
-  chargingProfileId: number;
-  stackLevel: number;
-  purpose: string;
-  kind: string;
-  validFrom: string | null;
-  validTo: string | null;
-  transactionId: string | null;
-  profile: unknown;
-  createdAt: string;
-}
+export type { StoredChargingProfile } from './profiles.js';
+export type { ChargingLimit, EvChargingNeeds } from './limits.js';
 
 /**
- * Charging profiles each station accepted (SetChargingProfile), removed as ClearChargingProfile
- * says, and the last composite schedule each station reported, all queryable.
+ * Smart charging: the charging profiles each station accepted (SetChargingProfile) or reported
+ * (ReportChargingProfiles), removed as ClearChargingProfile says; the last composite schedule each
+ * station reported; external charging limits; and what ISO 15118 EVs asked for. All queryable.
  */
 export class SmartChargingService {
   private readonly composite = new Map<string, { at: string; request: unknown; response: unknown }>();
+  private readonly reports = new ReportTracker<ProfileCriteria>((stationId, c, keep) => deleteProfiles(this.ctx.db, stationId, c, keep));
   constructor(private readonly ctx: CoreContext) {}
 
-  /** OCPP 2.0.1/2.1 messages of this block. */
-  register201(_reg: HandlerRegistry): void {}
+  /** OCPP 2.0.1/2.1 (K01-K17). */
+  register201(reg: HandlerRegistry): void {
+    reg.effect201('SetChargingProfile', async (stationId, req, res) => {
+      if (res.status === 'Accepted') await this.ctx.db.transaction((tx) => setProfile(tx, stationId, fromProfile201(req.evseId, 'CSO', req.chargingProfile)));
+    });
+    // Accepted or Unknown (nothing matched on the station): either way nothing matching is left there.
+    // Only the CSMS's own profiles can be cleared; external constraints stay (K10).
+    reg.effect201('ClearChargingProfile', async (stationId, req) => {
+      const c = req.chargingProfileCriteria;
+      await deleteProfiles(this.ctx.db, stationId, {
+        sources: ['CSO'],
+        ...(req.chargingProfileId !== undefined
+          ? { ids: [req.chargingProfileId] }
+          : { evseId: c?.evseId, purpose: c?.chargingProfilePurpose, stackLevel: c?.stackLevel }),
+      });
+    });
+    reg.effect201('GetChargingProfiles', async (stationId, req, res) => {
+      const c = req.chargingProfile;
+      const criteria: ProfileCriteria = {
+        evseId: req.evseId, purpose: c.chargingProfilePurpose, stackLevel: c.stackLevel, ids: c.chargingProfileId, sources: c.chargingLimitSource,
+      };
+      if (res.status === 'NoProfiles') await deleteProfiles(this.ctx.db, stationId, criteria);
+      else await this.reports.requested(stationId, req.requestId, criteria);
+    });
+    // The station's own list replaces the stored one for what the request asked (see ReportTracker).
+    reg.on201('ReportChargingProfiles', async (call, req) => {
+      const rows = req.chargingProfile.map((p) => fromProfile201(req.evseId, req.chargingLimitSource, p));
+      await this.ctx.db.transaction(async (tx) => {
+        for (const row of rows) await upsertProfile(tx, call.stationId, row);
+      });
+      await this.reports.reported(call.stationId, req.requestId, rows.map((r) => profileKey(r.source, r.id)), !req.tbc);
+      return {};
+    });
+    reg.effect201('GetCompositeSchedule', async (stationId, req, res) => {
+      this.composite.set(stationId, { at: new Date().toISOString(), request: req, response: res });
+    });
+
+    reg.on201('NotifyChargingLimit', async (call, req) => {
+      await putLimit(this.ctx.db, call.stationId, {
+        evseId: req.evseId ?? 0, source: req.chargingLimit.chargingLimitSource,
+        isGridCritical: req.chargingLimit.isGridCritical, schedule: req.chargingSchedule,
+      });
+      return {};
+    });
+    reg.on201('ClearedChargingLimit', async (call, req) => {
+      await clearLimit(this.ctx.db, call.stationId, req.chargingLimitSource, req.evseId);
+      return {};
+    });
+    // Stored for the operator and a future scheduler; Accepted tells the station a schedule may follow.
+    reg.on201('NotifyEVChargingNeeds', async (call, req) => {
+      await putNeeds(this.ctx.db, call.stationId, req.evseId, req.chargingNeeds, req.maxScheduleTuples, call.receivedAt);
+      return { status: 'Accepted' };
+    });
+    reg.on201('NotifyEVChargingSchedule', async (call, req) => {
+      await putEvSchedule(this.ctx.db, call.stationId, req.evseId, req.timeBase, req.chargingSchedule, call.receivedAt);
+      return { status: 'Accepted' };
+    });
+  }
 
   register16(reg: HandlerRegistry): void {
     reg.effect16('SetChargingProfile', async (stationId, req, res) => {
-      if (res.status !== 'Accepted') return;
-      const p = req.csChargingProfiles;
-      // Same id replaces; same stack level and purpose on the connector also replaces (1.6 §3.13.2).
-      await this.ctx.db.transaction(async (tx) => {
-        await tx.query(
-          `delete from charging_profiles where station_id = $1 and (charging_profile_id = $2
-             or (connector_id = $3 and stack_level = $4 and purpose = $5))`,
-          [stationId, p.chargingProfileId, req.connectorId, p.stackLevel, p.chargingProfilePurpose],
-        );
-        await tx.query(
-          `insert into charging_profiles (station_id, connector_id, charging_profile_id, stack_level, purpose, kind, recurrency_kind,
-             valid_from, valid_to, transaction_id, profile) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [stationId, req.connectorId, p.chargingProfileId, p.stackLevel, p.chargingProfilePurpose, p.chargingProfileKind,
-            p.recurrencyKind ?? null, p.validFrom ?? null, p.validTo ?? null, p.transactionId?.toString() ?? null, JSON.stringify(p)],
-        );
-      });
+      if (res.status === 'Accepted') await this.ctx.db.transaction((tx) => setProfile(tx, stationId, fromProfile16(req)));
     });
-    reg.effect16('ClearChargingProfile', async (stationId, req, res) => {
-      if (res.status !== 'Accepted') return;
-      await this.clear(stationId, req);
+    // As in 2.x: Accepted or Unknown, nothing matching is left on the station.
+    reg.effect16('ClearChargingProfile', async (stationId, req) => {
+      await deleteProfiles(this.ctx.db, stationId,
+        req.id !== undefined
+          ? { ids: [req.id] }
+          : { evseId: req.connectorId, purpose: req.chargingProfilePurpose, stackLevel: req.stackLevel });
     });
     reg.effect16('GetCompositeSchedule', async (stationId, req, res) => {
       this.composite.set(stationId, { at: new Date().toISOString(), request: req, response: res });
     });
   }
 
-  /** Removes the profiles a ClearChargingProfile request matches (no criteria: all of them). */
-  private async clear(stationId: string, req: V16.ClearChargingProfileRequest): Promise<void> {
-    const where = ['station_id = $1'];
-    const params: unknown[] = [stationId];
-    if (req.id !== undefined) where.push(`charging_profile_id = $${params.push(req.id)}`);
-    else {
-      if (req.connectorId !== undefined) where.push(`connector_id = $${params.push(req.connectorId)}`);
-      if (req.chargingProfilePurpose) where.push(`purpose = $${params.push(req.chargingProfilePurpose)}`);
-      if (req.stackLevel !== undefined) where.push(`stack_level = $${params.push(req.stackLevel)}`);
-    }
-    await this.ctx.db.query(`delete from charging_profiles where ${where.join(' and ')}`, params);
+  async list(stationId: string) {
+    return listProfiles(this.ctx.db, stationId);
   }
 
-  async list(stationId: string): Promise<StoredChargingProfile[]> {
-    const r = await this.ctx.db.query('select * from charging_profiles where station_id = $1 order by connector_id, stack_level', [stationId]);
-    return r.rows.map((x) => ({
-      connectorId: x.connector_id as number,
-      chargingProfileId: x.charging_profile_id as number,
-      stackLevel: x.stack_level as number,
-      purpose: x.purpose as string,
-      kind: x.kind as string,
-      validFrom: iso(x.valid_from),
-      validTo: iso(x.valid_to),
-      transactionId: (x.transaction_id as string) ?? null,
-      profile: x.profile,
-      createdAt: iso(x.created_at)!,
-    }));
+  /** External charging limits in force (NotifyChargingLimit, until ClearedChargingLimit). */
+  async limits(stationId: string) {
+    return listLimits(this.ctx.db, stationId);
+  }
+
+  /** Per EVSE, the EV's last charging needs and chosen schedule (ISO 15118). */
+  async evChargingNeeds(stationId: string) {
+    return listNeeds(this.ctx.db, stationId);
   }
 
   /** The composite schedule the station last reported (GetCompositeSchedule reply). */
   lastComposite(stationId: string) {
     return this.composite.get(stationId) ?? null;
   }
+}
+
+function fromProfile16(req: V16.SetChargingProfileRequest): ProfileRow {
+  const p = req.csChargingProfiles;
+  return {
+    evseId: req.connectorId, id: p.chargingProfileId, stackLevel: p.stackLevel, purpose: p.chargingProfilePurpose,
+    kind: p.chargingProfileKind, recurrencyKind: p.recurrencyKind, validFrom: p.validFrom, validTo: p.validTo,
+    transactionId: p.transactionId?.toString(), source: 'CSO', profile: p,
+  };
+}
+
+function fromProfile201(evseId: number, source: string, p: V201.ChargingProfileType): ProfileRow {
+  return {
+    evseId, id: p.id, stackLevel: p.stackLevel, purpose: p.chargingProfilePurpose, kind: p.chargingProfileKind,
+    recurrencyKind: p.recurrencyKind, validFrom: p.validFrom, validTo: p.validTo, transactionId: p.transactionId, source, profile: p,
+  };
 }

@@ -16,6 +16,8 @@ export interface Station {
   errorCode: string | null;
   online: boolean;
   hasPassword: boolean;
+  /** OCPP security profile the station must connect with (0-3; see the security module). */
+  securityProfile: number;
   autoRegistered: boolean;
   connectedAt: string | null;
   disconnectedAt: string | null;
@@ -53,6 +55,7 @@ export function toStation(r: Row): Station {
     errorCode: (r.error_code as string) ?? null,
     online: r.online as boolean,
     hasPassword: r.password_hash !== null && r.password_hash !== undefined,
+    securityProfile: Number(r.security_profile ?? 0),
     autoRegistered: r.auto_registered as boolean,
     connectedAt: iso(r.connected_at),
     disconnectedAt: iso(r.disconnected_at),
@@ -79,12 +82,12 @@ function toConnector(r: Row): Connector {
 
 export async function insertStation(
   db: Queryable,
-  s: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus; autoRegistered: boolean },
+  s: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus; autoRegistered: boolean; securityProfile?: number },
 ): Promise<boolean> {
   const r = await db.query(
-    `insert into stations (id, password_hash, registration_status, auto_registered) values ($1, $2, $3, $4)
+    `insert into stations (id, password_hash, registration_status, auto_registered, security_profile) values ($1, $2, $3, $4, $5)
      on conflict (id) do nothing`,
-    [s.id, s.passwordHash, s.registrationStatus, s.autoRegistered],
+    [s.id, s.passwordHash, s.registrationStatus, s.autoRegistered, s.securityProfile ?? (s.passwordHash ? 1 : 0)],
   );
   return r.rowCount === 1;
 }
@@ -115,11 +118,14 @@ export async function listStations(
 export async function updateStation(
   db: Queryable,
   id: string,
-  patch: { passwordHash?: string | null; registrationStatus?: RegistrationStatus },
+  patch: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; securityProfile?: number },
 ): Promise<boolean> {
   const sets: string[] = ['updated_at = now()'];
   const params: unknown[] = [id];
   if (patch.passwordHash !== undefined) sets.push(`password_hash = $${params.push(patch.passwordHash)}`);
+  // Set by the operator: a pending upgrade (A05) is superseded.
+  if (patch.securityProfile !== undefined) sets.push(`security_profile = $${params.push(patch.securityProfile)}, pending_security_profile = null`);
+  else if (patch.passwordHash) sets.push('security_profile = greatest(security_profile, 1)'); // a password means at least profile 1
   if (patch.registrationStatus) sets.push(`registration_status = $${params.push(patch.registrationStatus)}`);
   return (await db.query(`update stations set ${sets.join(', ')} where id = $1`, params)).rowCount === 1;
 }

@@ -25,13 +25,15 @@ export class StationService {
 
   constructor(private readonly ctx: CoreContext) {}
 
-  async create(input: { id: string; password?: string | undefined; registrationStatus?: RegistrationStatus | undefined }): Promise<StationDetail> {
+  async create(input: { id: string; password?: string | undefined; registrationStatus?: RegistrationStatus | undefined; securityProfile?: number | undefined }): Promise<StationDetail> {
+    assertProfileHasPassword(input.securityProfile, !!input.password);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const created = await repo.insertStation(this.ctx.db, {
       id: input.id,
       passwordHash,
       registrationStatus: input.registrationStatus ?? 'Accepted',
       autoRegistered: false,
+      ...(input.securityProfile !== undefined ? { securityProfile: input.securityProfile } : {}),
     });
     if (!created) throw new AppError('ALREADY_EXISTS', `Station ${input.id} already exists: use PATCH /api/v1/stations/${input.id} to change it`);
     return this.get(input.id);
@@ -47,11 +49,18 @@ export class StationService {
     return repo.listStations(this.ctx.db, { ...q, ...page(q) });
   }
 
-  async update(id: string, patch: { password?: string | null; registrationStatus?: RegistrationStatus }): Promise<StationDetail> {
+  async update(id: string, patch: { password?: string | null; registrationStatus?: RegistrationStatus; securityProfile?: number }): Promise<StationDetail> {
+    if (patch.securityProfile !== undefined || patch.password === null) {
+      const row = await repo.findStationRow(this.ctx.db, id);
+      if (!row) throw notFound(id);
+      const hasPassword = patch.password === undefined ? row.password_hash != null : patch.password !== null;
+      assertProfileHasPassword(patch.securityProfile ?? Number(row.security_profile ?? 0), hasPassword);
+    }
     const passwordHash = patch.password === undefined ? undefined : patch.password === null ? null : await hashPassword(patch.password);
     const ok = await repo.updateStation(this.ctx.db, id, {
       ...(passwordHash !== undefined ? { passwordHash } : {}),
       ...(patch.registrationStatus ? { registrationStatus: patch.registrationStatus } : {}),
+      ...(patch.securityProfile !== undefined ? { securityProfile: patch.securityProfile } : {}),
     });
     if (!ok) throw notFound(id);
     this.statusCache.delete(id);
@@ -159,6 +168,13 @@ export class StationService {
   /** Marks every station offline (at start-up: no socket survives a restart of the all-in-one process). */
   async resetOnline(): Promise<void> {
     await this.ctx.db.query('update stations set online = false where online');
+  }
+}
+
+/** Security profiles 1 and 2 authenticate with the password, so a station on them needs one. */
+function assertProfileHasPassword(profile: number | undefined, hasPassword: boolean): void {
+  if ((profile === 1 || profile === 2) && !hasPassword) {
+    throw new AppError('VALIDATION_FAILED', `Security profile ${profile} authenticates with HTTP Basic: give the station a password, or choose securityProfile 0 or 3`, { field: 'body.password' });
   }
 }
 

@@ -1,5 +1,42 @@
 import type { HandlerRegistry } from '../../registry.js';
+import { toIdTokenInfo2x } from '../authorization/service.js';
 import type { TransactionService } from './service.js';
 
-/** OCPP 2.0.1/2.1 transactions (E) and meter values (J). */
-export function registerTransactions201(_reg: HandlerRegistry, _txs: TransactionService): void {}
+/**
+ * OCPP 2.0.1/2.1 transactions (E) and meter values (J): TransactionEvent and MeterValues.
+ * GetTransactionStatus, RequestStartTransaction and RequestStopTransaction are commands
+ * (POST /api/v1/stations/{id}/commands/{Action}); the remoteStartId a started transaction
+ * reports is stored with it.
+ */
+export function registerTransactions201(reg: HandlerRegistry, txs: TransactionService): void {
+  reg.on201('TransactionEvent', async (call, req) => {
+    const info = req.transactionInfo;
+    const r = await txs.event({
+      stationId: call.stationId,
+      eventType: req.eventType,
+      ocppTransactionId: info.transactionId,
+      seqNo: req.seqNo,
+      timestamp: new Date(req.timestamp),
+      triggerReason: req.triggerReason,
+      offline: req.offline ?? false,
+      evseId: req.evse?.id,
+      connectorId: req.evse?.connectorId,
+      idToken: req.idToken && { idToken: req.idToken.idToken, type: req.idToken.type },
+      chargingState: info.chargingState,
+      stoppedReason: info.stoppedReason,
+      remoteStartId: info.remoteStartId,
+      reservationId: req.reservationId,
+      timeSpentChargingSec: info.timeSpentCharging,
+      meterValues: req.meterValue,
+    });
+    // No tariffs yet: no totalCost (its absence says "not free"), no chargingPriority.
+    return r.idTokenInfo ? { idTokenInfo: toIdTokenInfo2x(r.idTokenInfo, call.version) } : {};
+  });
+
+  // Meter values outside transactions (J01; evseId 0 is the station's main meter): transaction
+  // meter values travel in TransactionEvent.
+  reg.on201('MeterValues', async (call, req) => {
+    await txs.meterValues(call.stationId, req.evseId, null, req.meterValue);
+    return {};
+  });
+}

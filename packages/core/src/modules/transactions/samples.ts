@@ -1,3 +1,11 @@
+/** A 2.x signed meter value, kept exactly as the station sent it (2.1 makes signingMethod and publicKey optional). */
+export interface SignedMeterValue {
+  signedMeterData: string;
+  signingMethod?: string;
+  encodingMethod: string;
+  publicKey?: string;
+}
+
 /** One sampled value, version-neutral, as stored. */
 export interface Sample {
   ts: Date;
@@ -5,13 +13,21 @@ export interface Sample {
   phase: string;
   location: string;
   context: string;
+  /** Unit of `value`: 1.6 `unit`, 2.x `unitOfMeasure.unit` (spec defaults filled in). */
   unit: string;
+  /** 1.6 `format` (Raw or SignedData); 2.x values are always Raw (the signature travels beside them). */
   format: string;
+  /** The value as a decimal string; a 2.x multiplier is already applied; 1.6 SignedData as received. */
   value: string;
   valueNum: number | null;
+  /** 2.x signed meter value as received. */
+  signedMeterValue?: SignedMeterValue;
 }
 
-/** 1.6 MeterValue (2.0.1 has the same shape with numbers and unitOfMeasure). */
+/**
+ * A MeterValue of either version: 1.6 (string value, `unit`, `format`) or 2.x (number value,
+ * `unitOfMeasure {unit, multiplier}`, `signedMeterValue`).
+ */
 export interface MeterValueIn {
   timestamp: string;
   sampledValue: {
@@ -22,6 +38,8 @@ export interface MeterValueIn {
     phase?: string;
     location?: string;
     unit?: string;
+    unitOfMeasure?: { unit?: string; multiplier?: number };
+    signedMeterValue?: SignedMeterValue;
   }[];
 }
 
@@ -34,12 +52,15 @@ export interface MeterRow {
 }
 
 const ENERGY = 'Energy.Active.Import.Register';
-const WH_FACTOR: Record<string, number> = { Wh: 1, kWh: 1000 };
-const W_FACTOR: Record<string, number> = { W: 1, kW: 1000 };
+/** Unit -> power of ten to the base unit. */
+const WH_EXP: Record<string, number> = { Wh: 0, kWh: 3 };
+const W_EXP: Record<string, number> = { W: 0, kW: 3 };
 
 /**
  * Flattens meter values into rows, with the spec's defaults filled in
- * (measurand Energy.Active.Import.Register, context Sample.Periodic, location Outlet, format Raw).
+ * (measurand Energy.Active.Import.Register, context Sample.Periodic, location Outlet, format Raw,
+ * unit Wh for energy). A 2.x value is scaled by its multiplier (value x 10^multiplier).
+ * @example toSamples([{ timestamp, sampledValue: [{ value: 1.5, unitOfMeasure: { unit: 'Wh', multiplier: 3 } }] }])[0].value // '1500'
  */
 export function toSamples(meterValues: MeterValueIn[]): Sample[] {
   const out: Sample[] = [];
@@ -48,7 +69,7 @@ export function toSamples(meterValues: MeterValueIn[]): Sample[] {
     for (const sv of mv.sampledValue) {
       const measurand = sv.measurand ?? ENERGY;
       const format = sv.format ?? 'Raw';
-      const value = String(sv.value);
+      const value = typeof sv.value === 'number' ? scaleDecimal(sv.value, sv.unitOfMeasure?.multiplier ?? 0) : sv.value;
       const n = format === 'Raw' ? Number(value) : NaN;
       out.push({
         ts,
@@ -56,19 +77,40 @@ export function toSamples(meterValues: MeterValueIn[]): Sample[] {
         phase: sv.phase ?? '',
         location: sv.location ?? 'Outlet',
         context: sv.context ?? 'Sample.Periodic',
-        unit: sv.unit ?? defaultUnit(measurand),
+        unit: sv.unitOfMeasure?.unit ?? sv.unit ?? defaultUnit(measurand),
         format,
         value,
         valueNum: value.trim() !== '' && Number.isFinite(n) ? n : null,
+        ...(sv.signedMeterValue ? { signedMeterValue: sv.signedMeterValue } : {}),
       });
     }
   }
   return out;
 }
 
+/**
+ * `value x 10^multiplier` as a decimal string, computed on the digits so that no binary rounding
+ * creeps in (1.1 with multiplier 3 is "1100", not "1100.0000000000002").
+ * @example scaleDecimal(12.345, 3) // '12345'
+ */
+export function scaleDecimal(value: number, multiplier: number): string {
+  if (multiplier === 0 || value === 0 || !Number.isFinite(value)) return String(value);
+  // toExponential() gives the shortest digits that round-trip: "-1.25e+2" -> sign, digits, exponent.
+  const [mantissa, exp] = Math.abs(value).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  // The decimal point goes after `point` digits.
+  const point = Number(exp) + multiplier + 1;
+  let text: string;
+  if (point <= 0) text = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) text = digits + '0'.repeat(point - digits.length);
+  else text = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return (value < 0 ? '-' : '') + text;
+}
+
 function defaultUnit(measurand: string): string {
   if (measurand.startsWith('Energy.Active')) return 'Wh';
   if (measurand.startsWith('Energy.Reactive')) return 'varh';
+  if (measurand.startsWith('Energy.Apparent')) return 'VAh';
   if (measurand.startsWith('Power.Active') || measurand === 'Power.Offered') return 'W';
   if (measurand.startsWith('Power.Reactive')) return 'var';
   return '';
@@ -87,24 +129,25 @@ export function toMeterRows(meterValues: MeterValueIn[]): MeterRow[] {
  * otherwise the sum of the per-phase values of the same timestamp.
  */
 export function energyRegisterWh(samples: Sample[]): number | undefined {
-  return latestTotal(samples, ENERGY, WH_FACTOR);
+  return latestTotal(samples, ENERGY, WH_EXP);
 }
 
 /** The latest active import power in W, computed the same way as {@link energyRegisterWh}. */
 export function activePowerW(samples: Sample[]): number | undefined {
-  return latestTotal(samples, 'Power.Active.Import', W_FACTOR);
+  return latestTotal(samples, 'Power.Active.Import', W_EXP);
 }
 
-function latestTotal(samples: Sample[], measurand: string, factors: Record<string, number>): number | undefined {
+function latestTotal(samples: Sample[], measurand: string, exps: Record<string, number>): number | undefined {
   const relevant = samples.filter(
-    (s) => s.measurand === measurand && s.location === 'Outlet' && s.valueNum !== null && factors[s.unit] !== undefined,
+    (s) => s.measurand === measurand && s.location === 'Outlet' && s.valueNum !== null && exps[s.unit] !== undefined,
   );
   if (relevant.length === 0) return undefined;
   const latest = Math.max(...relevant.map((s) => s.ts.getTime()));
   const atLatest = relevant.filter((s) => s.ts.getTime() === latest);
   const total = atLatest.find((s) => s.phase === '' || s.phase === 'N');
-  const toBase = (s: Sample) => s.valueNum! * factors[s.unit]!;
+  const toBase = (s: Sample) => Number(scaleDecimal(s.valueNum!, exps[s.unit]!));
   if (total) return toBase(total);
   const phases = atLatest.filter((s) => /^L[123](-N)?$/.test(s.phase));
-  return phases.length ? phases.reduce((sum, s) => sum + toBase(s), 0) : undefined;
+  // Rounded to a micro-unit so that 100.1 + 120.2 is 220.3, not 220.29999999999998.
+  return phases.length ? Number(phases.reduce((sum, s) => sum + toBase(s), 0).toFixed(6)) : undefined;
 }

@@ -1,84 +1,80 @@
 import type { CoreContext } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { Batcher } from '../../batcher.js';
 import { page } from '../../rows.js';
-import type { AuthorizationService, IdTokenInfo } from '../authorization/service.js';
+import type { AuthorizationService, IdTokenInfo, PresentedIdToken } from '../authorization/service.js';
 import type { ReservationService } from '../reservations/service.js';
 import * as repo from './repository.js';
-import { toMeterRows, type MeterValueIn } from './samples.js';
+import { listSamples, type MeterValueRow, type StoredSample } from './meter-repository.js';
+import { listEvents, type StoredTransactionEvent, type TransactionEventRecord } from './event-repository.js';
+import { MeterWriter } from './meter-writer.js';
+import { toMeterRows, type MeterRow, type MeterValueIn } from './samples.js';
 
-/** A batch entry: samples of one message plus the register reading they carry. */
-interface MeterBatchItem {
-  rows: repo.MeterValueRow[];
-  register?: { transactionId: number; stationId: string; wh: number };
+/** A 2.0.1/2.1 TransactionEvent, as the service needs it. */
+export interface TransactionEventIn {
+  stationId: string;
+  eventType: 'Started' | 'Updated' | 'Ended';
+  /** The station's transaction id. */
+  ocppTransactionId: string;
+  seqNo: number;
+  timestamp: Date;
+  triggerReason: string;
+  offline: boolean;
+  evseId?: number | undefined;
+  connectorId?: number | undefined;
+  idToken?: PresentedIdToken | undefined;
+  chargingState?: string | undefined;
+  stoppedReason?: string | undefined;
+  remoteStartId?: number | undefined;
+  reservationId?: number | undefined;
+  timeSpentChargingSec?: number | undefined;
+  meterValues?: MeterValueIn[] | undefined;
 }
 
 /**
- * Transactions and metering, version-neutral: started, meter values, stopped. Meter values are
- * group-committed; every caller is answered only once its rows are durably stored.
+ * Transactions and metering for every OCPP version: 1.6 StartTransaction/StopTransaction and
+ * 2.x TransactionEvent share authorization, reservations, meter values, energy and completion.
+ * Meter values (and 2.x events) are group-committed; every caller is answered only once its rows
+ * are durably stored.
+ * @example const { transactionId } = await txs.start({ stationId: 'CP1', evseId: 1, connectorId: 1, idToken: 'TAG', meterStartWh: 0, startedAt: new Date() });
  */
 export class TransactionService {
-  private readonly meterWriter: Batcher<MeterBatchItem>;
+  private readonly writer: MeterWriter;
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly auth: AuthorizationService,
     private readonly reservations: ReservationService,
   ) {
-    this.meterWriter = new Batcher((items) => this.writeMeterBatch(items), {
-      maxItems: 2000,
-      // Two writers keep PostgreSQL busy while the next batch forms; PGlite has one connection.
-      maxConcurrent: ctx.db.kind === 'postgres' ? 2 : 1,
-    });
+    this.writer = new MeterWriter(ctx.db);
   }
 
-  /** Transaction started. Retried starts (same station, EVSE, time, token) return the same id. */
+  /** 1.6 transaction started. Retried starts (same station, EVSE, time, token) return the same id. */
   async start(s: {
     stationId: string; evseId: number; connectorId: number; idToken: string; meterStartWh: number | null;
     startedAt: Date; reservationId?: number | undefined;
   }): Promise<{ transactionId: number; idTokenInfo: IdTokenInfo }> {
-    let info = await this.auth.authorize(s.idToken);
-    const reservation = await this.reservations.forStart(s.stationId, s.evseId, s.idToken, info.parentIdToken, s.reservationId);
-    if (reservation.blocked) {
-      this.ctx.log.warn({ stationId: s.stationId, evseId: s.evseId, idToken: s.idToken }, 'connector is reserved for another id token');
-      info = { ...info, status: 'Invalid' };
-    }
+    const token = { idToken: s.idToken };
+    const admitted = await this.admit(s.stationId, s.evseId, token, s.reservationId);
     const { id, duplicate } = await repo.insertTransaction(this.ctx.db, {
       stationId: s.stationId, evseId: s.evseId, connectorId: s.connectorId, idToken: s.idToken, startedAt: s.startedAt,
-      meterStartWh: s.meterStartWh, reservationId: reservation.reservationId ?? null,
+      meterStartWh: s.meterStartWh, reservationId: admitted.reservationId ?? null,
     });
-    if (info.status === 'Accepted') {
-      info = await this.auth.authorize(s.idToken, { concurrent: true, exceptTransactionId: id });
-    }
+    const info = await this.notConcurrent(admitted.info, token, id);
     if (!duplicate) {
-      if (reservation.reservationId !== undefined) await this.reservations.markUsed(reservation.reservationId, id);
+      if (admitted.reservationId !== undefined) await this.reservations.markUsed(admitted.reservationId, id);
       this.ctx.events.emit('transaction.started', { stationId: s.stationId, transactionId: id, evseId: s.evseId, idToken: s.idToken });
     }
     return { transactionId: id, idTokenInfo: info };
   }
 
-  /** Meter values of a station (with or without a transaction). */
+  /** Meter values of a station (with or without a transaction), any version. */
   async meterValues(stationId: string, evseId: number, transactionId: number | null, meterValues: MeterValueIn[]): Promise<void> {
-    const rows = toMeterRows(meterValues).map((r) => ({ ...r, stationId, evseId, transactionId }));
-    // The newest reading of the message (meter values of one message may span several timestamps).
-    const latest = rows.reduce<(typeof rows)[number] | undefined>((a, r) => (!a || r.ts >= a.ts ? r : a), undefined);
-    // The register only grows, so the highest reading is the latest.
-    const readings = rows.flatMap((r) => (r.energyWh === undefined ? [] : [r.energyWh]));
-    const wh = readings.length ? Math.max(...readings) : undefined;
-    await this.meterWriter.add({
-      rows,
-      ...(transactionId !== null && wh !== undefined ? { register: { transactionId, stationId, wh } } : {}),
-    });
-    this.ctx.events.emit('meter.values', {
-      stationId, evseId, transactionId,
-      ...(wh !== undefined ? { energyWh: wh } : {}),
-      ...(latest?.powerW !== undefined ? { powerW: latest.powerW } : {}),
-    });
+    await this.write(stationId, evseId, transactionId, toMeterRows(meterValues));
   }
 
   /**
-   * Transaction stopped. Energy is meter stop - meter start; without a usable meter stop, the last
-   * register reading is used. A stop received twice completes (and bills) the transaction once.
+   * 1.6 transaction stopped. Energy is meter stop - meter start; without a usable meter stop, the
+   * last register reading is used. A stop received twice completes (and bills) the transaction once.
    */
   async stop(s: {
     stationId: string; transactionId: number; meterStopWh: number | null; stoppedAt: Date; reason: string;
@@ -92,47 +88,177 @@ export class TransactionService {
       return { ...result, known: false };
     }
     if (s.meterValues?.length) await this.meterValues(s.stationId, tx.evseId, tx.id, s.meterValues);
-    if (tx.status === 'completed') return { ...result, known: true };
-    const fresh = (await repo.findTransaction(this.ctx.db, tx.id))!;
-    const start = fresh.meterStartWh;
-    let energyWh: number | null = null;
-    if (start !== null && s.meterStopWh !== null && s.meterStopWh >= start) energyWh = s.meterStopWh - start;
-    else if (start !== null && fresh.energyWh !== null) energyWh = fresh.energyWh;
-    if (s.meterStopWh !== null && start !== null && s.meterStopWh < start) {
-      this.ctx.log.warn({ stationId: s.stationId, transactionId: tx.id, start, stop: s.meterStopWh }, 'meter stop below meter start; using sampled values');
-    }
-    const completed = await repo.completeTransaction(this.ctx.db, tx.id, {
-      stoppedAt: s.stoppedAt, meterStopWh: s.meterStopWh, energyWh, stopReason: s.reason, stopIdToken: s.idToken ?? null,
-    });
-    if (completed) {
-      this.ctx.events.emit('transaction.stopped', { stationId: s.stationId, transactionId: tx.id, energyWh, stopReason: s.reason });
-    }
+    await this.finish(tx.id, s.stationId, { stoppedAt: s.stoppedAt, meterStopWh: s.meterStopWh, reason: s.reason, idToken: s.idToken ?? null });
     return { ...result, known: true };
   }
 
-  async get(id: number): Promise<repo.Transaction & { meterValues: repo.StoredSample[] }> {
-    const tx = await repo.findTransaction(this.ctx.db, id);
-    if (!tx) throw new AppError('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`);
-    return { ...tx, meterValues: await repo.listSamples(this.ctx.db, id) };
+  /**
+   * 2.x TransactionEvent (Started, Updated, Ended). The station's transaction id identifies the
+   * transaction; an event for one never seen (its Started was lost) creates it. A retried event
+   * (same seqNo) changes nothing twice; Ended completes the transaction once. Energy is the last
+   * energy register reading minus the first. An id token in any event is authorized and its
+   * idTokenInfo returned; the first one becomes the transaction's token, a later one at
+   * StopAuthorized or Ended its stop token.
+   */
+  async event(e: TransactionEventIn): Promise<{ idTokenInfo?: IdTokenInfo }> {
+    const rows = toMeterRows(e.meterValues ?? []);
+    const readings = rows.flatMap((r) => (r.energyWh === undefined ? [] : [r.energyWh]));
+    const firstWh = readings.length ? Math.min(...readings) : undefined;
+    let tx = await repo.findByOcppId(this.ctx.db, e.stationId, e.ocppTransactionId);
+    if (!tx) {
+      if (e.eventType !== 'Started') {
+        this.ctx.log.warn({ stationId: e.stationId, ocppTransactionId: e.ocppTransactionId, seqNo: e.seqNo }, `TransactionEvent ${e.eventType} for an unknown transaction: recording it from here`);
+      }
+      const { id, created } = await repo.insertTransaction2x(this.ctx.db, {
+        stationId: e.stationId, ocppTransactionId: e.ocppTransactionId, evseId: e.evseId ?? 0, connectorId: e.connectorId ?? 0,
+        startedAt: e.timestamp, meterStartWh: firstWh ?? null, remoteStartId: e.remoteStartId ?? null,
+      });
+      tx = (await repo.findTransaction(this.ctx.db, id))!;
+      if (created) {
+        const idToken = e.idToken && e.idToken.type !== 'NoAuthorization' ? e.idToken.idToken : null;
+        this.ctx.events.emit('transaction.started', { stationId: e.stationId, transactionId: id, evseId: tx.evseId, idToken });
+      }
+    } else {
+      tx = await this.revise(tx, e, firstWh);
+    }
+
+    let idTokenInfo: IdTokenInfo | undefined;
+    let stopIdToken: string | null = null;
+    if (e.idToken && tx.idToken === null && tx.idTokenType === null) {
+      idTokenInfo = await this.startToken(tx, e, e.idToken);
+    } else if (e.idToken) {
+      idTokenInfo = await this.auth.authorize(e.idToken);
+      if (e.triggerReason === 'StopAuthorized' || e.eventType === 'Ended') stopIdToken = e.idToken.idToken;
+    }
+
+    await this.write(e.stationId, tx.evseId, tx.id, rows, {
+      transactionId: tx.id, seqNo: e.seqNo, eventType: e.eventType, triggerReason: e.triggerReason, timestamp: e.timestamp,
+      offline: e.offline, chargingState: e.chargingState ?? null, idToken: e.idToken?.idToken ?? null,
+      timeSpentChargingSec: e.timeSpentChargingSec ?? null,
+    });
+    if (e.eventType === 'Ended') {
+      const meterStopWh = readings.length ? Math.max(...readings) : null;
+      // stoppedReason may only be omitted when it is Local.
+      await this.finish(tx.id, e.stationId, { stoppedAt: e.timestamp, meterStopWh, reason: e.stoppedReason ?? 'Local', idToken: stopIdToken });
+    } else if (stopIdToken) {
+      await repo.setStopIdToken(this.ctx.db, tx.id, stopIdToken);
+    }
+    return idTokenInfo ? { idTokenInfo } : {};
   }
 
-  list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string }) {
+  /** A transaction with its meter values and (2.x) the events received. */
+  async get(id: number): Promise<repo.Transaction & { meterValues: StoredSample[]; events: StoredTransactionEvent[] }> {
+    const tx = await repo.findTransaction(this.ctx.db, id);
+    if (!tx) throw new AppError('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`);
+    return { ...tx, meterValues: await listSamples(this.ctx.db, id), events: await listEvents(this.ctx.db, id) };
+  }
+
+  list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string }) {
     return repo.listTransactions(this.ctx.db, { ...q, ...page(q) });
   }
 
   /** Waits until every queued meter value is stored. */
   flush(): Promise<void> {
-    return this.meterWriter.flush();
+    return this.writer.flush();
   }
 
-  private async writeMeterBatch(items: MeterBatchItem[]): Promise<void> {
-    const rows = items.flatMap((i) => i.rows);
-    const registers = new Map<number, { stationId: string; wh: number }>();
-    for (const { register: r } of items) {
-      if (!r) continue;
-      const prev = registers.get(r.transactionId);
-      if (!prev || prev.wh < r.wh) registers.set(r.transactionId, { stationId: r.stationId, wh: r.wh });
+  /**
+   * Authorizes the token a transaction starts with and honours reservations: a connector
+   * reserved for another token refuses it (Invalid). 2.x stations may start before naming the
+   * EVSE (evseId 0); no reservation can be checked then.
+   */
+  private async admit(
+    stationId: string, evseId: number, token: PresentedIdToken, reservationId: number | undefined,
+  ): Promise<{ info: IdTokenInfo; reservationId?: number }> {
+    let info = await this.auth.authorize(token);
+    if (evseId === 0 && reservationId === undefined) return { info };
+    const reservation = await this.reservations.forStart(stationId, evseId, token.idToken, info.parentIdToken, reservationId);
+    if (reservation.blocked) {
+      this.ctx.log.warn({ stationId, evseId, idToken: token.idToken }, 'connector is reserved for another id token');
+      info = { ...info, status: 'Invalid' };
     }
-    await this.ctx.db.transaction((tx) => repo.insertMeterValues(tx, rows, registers));
+    return { info, ...(reservation.reservationId !== undefined ? { reservationId: reservation.reservationId } : {}) };
+  }
+
+  /** An Accepted start token already charging in another transaction becomes ConcurrentTx. */
+  private async notConcurrent(info: IdTokenInfo, token: PresentedIdToken, transactionId: number): Promise<IdTokenInfo> {
+    if (info.status !== 'Accepted') return info;
+    return this.auth.authorize(token, { concurrent: true, exceptTransactionId: transactionId });
+  }
+
+  /** 2.x: the first id token of a transaction (at Started, or when the driver authorized later). */
+  private async startToken(tx: repo.Transaction, e: TransactionEventIn, token: PresentedIdToken): Promise<IdTokenInfo> {
+    const admitted = await this.admit(e.stationId, tx.evseId, token, e.reservationId);
+    await repo.reviseTransaction2x(this.ctx.db, tx.id, {
+      // A NoAuthorization token is empty: the transaction has a type but no token.
+      idToken: { idToken: token.type === 'NoAuthorization' ? null : token.idToken, type: token.type ?? 'ISO14443' },
+      reservationId: admitted.reservationId,
+    });
+    if (admitted.reservationId !== undefined) await this.reservations.markUsed(admitted.reservationId, tx.id);
+    // What happened offline, or is over, cannot collide with what runs now.
+    return e.offline || e.eventType === 'Ended' ? admitted.info : this.notConcurrent(admitted.info, token, tx.id);
+  }
+
+  /**
+   * 2.x: what a later event tells about a known transaction: its Started arriving late (earlier
+   * start, lower meter start), or the EVSE, connector and remote start id once named.
+   */
+  private async revise(tx: repo.Transaction, e: TransactionEventIn, firstWh: number | undefined): Promise<repo.Transaction> {
+    const started = e.eventType === 'Started';
+    const patch = {
+      startedAt: started && e.timestamp.getTime() < Date.parse(tx.startedAt) ? e.timestamp : undefined,
+      meterStartWh: started && firstWh !== undefined && (tx.meterStartWh === null || firstWh < tx.meterStartWh) ? firstWh : undefined,
+      evseId: tx.evseId === 0 ? e.evseId : undefined,
+      connectorId: tx.connectorId === 0 ? e.connectorId : undefined,
+      remoteStartId: tx.remoteStartId === null ? e.remoteStartId : undefined,
+    };
+    if (Object.values(patch).every((v) => v === undefined)) return tx;
+    await repo.reviseTransaction2x(this.ctx.db, tx.id, patch);
+    return (await repo.findTransaction(this.ctx.db, tx.id))!;
+  }
+
+  /** Stores meter values (and a 2.x event) in the next group commit and tells live listeners. */
+  private async write(stationId: string, evseId: number, transactionId: number | null, meterRows: MeterRow[], event?: TransactionEventRecord): Promise<void> {
+    if (meterRows.length === 0 && !event) return;
+    const rows: MeterValueRow[] = meterRows.map((r) => ({ ...r, stationId, evseId, transactionId }));
+    // The register only grows, so the highest reading is the latest and the lowest the first.
+    const readings = rows.flatMap((r) => (r.energyWh === undefined ? [] : [r.energyWh]));
+    const wh = readings.length ? Math.max(...readings) : undefined;
+    await this.writer.add({
+      rows,
+      ...(transactionId !== null && wh !== undefined ? { register: { transactionId, stationId, wh, firstWh: Math.min(...readings) } } : {}),
+      ...(event ? { event } : {}),
+    });
+    if (rows.length === 0) return;
+    // The newest reading of the message (meter values of one message may span several timestamps).
+    const latest = rows.reduce<MeterValueRow | undefined>((a, r) => (!a || r.ts >= a.ts ? r : a), undefined);
+    this.ctx.events.emit('meter.values', {
+      stationId, evseId, transactionId,
+      ...(wh !== undefined ? { energyWh: wh } : {}),
+      ...(latest?.powerW !== undefined ? { powerW: latest.powerW } : {}),
+    });
+  }
+
+  /**
+   * Completes a transaction once (1.6 stop, 2.x Ended): energy is meter stop - meter start, or,
+   * without a usable meter stop, the last register reading - meter start.
+   */
+  private async finish(id: number, stationId: string, s: { stoppedAt: Date; meterStopWh: number | null; reason: string; idToken: string | null }): Promise<void> {
+    const fresh = (await repo.findTransaction(this.ctx.db, id))!;
+    if (fresh.status === 'completed') return;
+    const start = fresh.meterStartWh;
+    let energyWh: number | null = null;
+    let meterStopWh = s.meterStopWh;
+    if (start !== null && meterStopWh !== null && meterStopWh >= start) energyWh = meterStopWh - start;
+    else if (start !== null && fresh.energyWh !== null) energyWh = fresh.energyWh;
+    if (meterStopWh !== null && start !== null && meterStopWh < start) {
+      this.ctx.log.warn({ stationId, transactionId: id, start, stop: meterStopWh }, 'meter stop below meter start; using sampled values');
+    }
+    // 2.x Ended without a reading: the stop is the last reading received.
+    if (meterStopWh === null && start !== null && energyWh !== null) meterStopWh = start + energyWh;
+    const completed = await repo.completeTransaction(this.ctx.db, id, {
+      stoppedAt: s.stoppedAt, meterStopWh, energyWh, stopReason: s.reason, stopIdToken: s.idToken,
+    });
+    if (completed) this.ctx.events.emit('transaction.stopped', { stationId, transactionId: id, energyWh, stopReason: s.reason });
   }
 }
