@@ -57,6 +57,19 @@ for (const tdb of testDatabases()) {
       });
     }
 
+    it('B02/B03: an unknown 2.0.1 station boots Pending, other messages get SecurityError; Rejected when the operator says so', async () => {
+      const cp = client('UNKNOWN-201', ['ocpp2.0.1']);
+      await cp.connect();
+      const boot = { reason: 'PowerUp', chargingStation: { vendorName: 'x', model: 'y' } };
+      assert.equal((await cp.call('BootNotification', boot)).status, 'Pending');
+      await assert.rejects(cp.call('Heartbeat', {}), (e: { rpcErrorCode?: string }) => e.rpcErrorCode === 'SecurityError');
+      await s.api('PATCH', '/api/v1/stations/UNKNOWN-201', { registrationStatus: 'Rejected' });
+      assert.equal((await cp.call('BootNotification', boot)).status, 'Rejected');
+      await s.api('PATCH', '/api/v1/stations/UNKNOWN-201', { registrationStatus: 'Accepted' });
+      assert.equal((await cp.call('BootNotification', boot)).status, 'Accepted');
+      assert.ok((await cp.call('Heartbeat', {})).currentTime);
+    });
+
     it('picks the newest version a charger offers', async () => {
       const cp = client('NEWEST', ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1']);
       await cp.connect();
