@@ -64,3 +64,36 @@ export async function uploadFile(st: SimStation, job: UploadJob): Promise<void> 
     }
   }
 }
+
+/** A GetLog request: the same shape in the 1.6 Security Whitepaper and OCPP 2.0.1. */
+export interface GetLogRequest {
+  logType: string;
+  requestId: number;
+  retries?: number;
+  retryInterval?: number;
+  log: { remoteLocation: string; oldestTimestamp?: string; latestTimestamp?: string };
+}
+
+/**
+ * Starts a GetLog upload after the reply: LogStatusNotification Uploading, then Uploaded or
+ * UploadFailure. Returns the file name to put in the reply.
+ */
+export function startLogUpload(st: SimStation, req: GetLogRequest): string {
+  const filename = logFileName(req.logType === 'SecurityLog' ? 'security' : 'diagnostics', st.id);
+  st.later('GetLog', () =>
+    uploadFile(st, {
+      location: req.log.remoteLocation,
+      fileName: filename,
+      body: diagnosticsText(st, { startTime: req.log.oldestTimestamp, stopTime: req.log.latestTimestamp }),
+      retries: req.retries ?? 0,
+      retryIntervalSec: req.retryInterval ?? 30,
+      report: async (phase) => {
+        const status = phase === 'Failed' ? 'UploadFailure' : phase;
+        st.logStatus = status;
+        await st.notify('LogStatusNotification', { status, requestId: req.requestId });
+        if (phase !== 'Uploading') st.logStatus = 'Idle';
+      },
+    }),
+  );
+  return filename;
+}

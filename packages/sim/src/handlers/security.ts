@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { V16 } from '@voltlane/ocpp';
-import { logFileName, uploadFile, diagnosticsText } from '../diagnostics.js';
+import { startLogUpload } from '../diagnostics.js';
 import { scheduleFirmware } from '../firmware.js';
 import type { Handlers } from './index.js';
 
@@ -50,23 +50,7 @@ export const security: Handlers<
   },
 
   GetLog(st, req) {
-    const filename = logFileName(req.logType === 'SecurityLog' ? 'security' : 'diagnostics', st.id);
-    st.later('GetLog', () =>
-      uploadFile(st, {
-        location: req.log.remoteLocation,
-        fileName: filename,
-        body: diagnosticsText(st, { startTime: req.log.oldestTimestamp, stopTime: req.log.latestTimestamp }),
-        retries: req.retries ?? 0,
-        retryIntervalSec: req.retryInterval ?? 30,
-        report: async (phase) => {
-          const status = phase === 'Failed' ? 'UploadFailure' : phase;
-          st.logStatus = status;
-          await st.notify('LogStatusNotification', { status, requestId: req.requestId });
-          if (phase !== 'Uploading') st.logStatus = 'Idle';
-        },
-      }),
-    );
-    return { status: 'Accepted', filename };
+    return { status: 'Accepted', filename: startLogUpload(st, req) };
   },
 
   SignedUpdateFirmware(st, req) {

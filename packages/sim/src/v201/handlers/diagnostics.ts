@@ -1,5 +1,5 @@
 import type { V201 } from '@voltlane/ocpp';
-import { diagnosticsText, logFileName, uploadFile } from '../../diagnostics.js';
+import { startLogUpload } from '../../diagnostics.js';
 import type { Ocpp2 } from '../ocpp2.js';
 import type { Handlers201 } from './index.js';
 
@@ -28,25 +28,9 @@ export const diagnostics: Handlers201<
   'GetLog' | 'CustomerInformation' | 'SetVariableMonitoring' | 'ClearVariableMonitoring' | 'SetMonitoringBase' | 'SetMonitoringLevel' | 'GetMonitoringReport'
 > = {
   GetLog(o, req) {
-    const st = o.st;
-    const filename = logFileName(req.logType === 'SecurityLog' ? 'security' : 'diagnostics', st.id);
-    const busy = st.logStatus === 'Uploading';
-    st.later('GetLog', () =>
-      uploadFile(st, {
-        location: req.log.remoteLocation,
-        fileName: filename,
-        body: diagnosticsText(st, { startTime: req.log.oldestTimestamp, stopTime: req.log.latestTimestamp }),
-        retries: req.retries ?? 0,
-        retryIntervalSec: req.retryInterval ?? 30,
-        report: async (phase) => {
-          const status = phase === 'Failed' ? 'UploadFailure' : phase;
-          st.logStatus = status;
-          await st.notify('LogStatusNotification', { status, requestId: req.requestId });
-          if (phase !== 'Uploading') st.logStatus = 'Idle';
-        },
-      }),
-    );
-    return { status: busy ? 'AcceptedCanceled' : 'Accepted', filename };
+    // A new request while one is still uploading is answered AcceptedCanceled (2.0.1 N01).
+    const busy = o.st.logStatus === 'Uploading';
+    return { status: busy ? 'AcceptedCanceled' : 'Accepted', filename: startLogUpload(o.st, req) };
   },
 
   CustomerInformation(o, req) {
