@@ -128,6 +128,11 @@ export const Transaction = Type.Object(
     remoteStartId: Nullable(Type.Integer()),
     timeSpentChargingSec: Nullable(Type.Integer()),
     offline: Type.Boolean({ description: '2.x: some event happened while the station was offline' }),
+    cost: Type.Optional(Nullable(Type.Object({
+      currency: Type.String({ description: 'ISO 4217' }),
+      exclVat: Type.String({ description: 'Decimal string' }),
+      inclVat: Type.String({ description: 'Decimal string' }),
+    }, { description: 'Under the assigned tariff: fixed at stop for completed transactions, so far for active ones; null without a tariff' }))),
     meterValues: Type.Optional(Type.Array(Type.Object({}, open), { description: 'Sampled values; 2.x signedMeterValue and 1.6 SignedData kept as received' })),
     events: Type.Optional(Type.Array(TransactionEvent, { description: '2.x TransactionEvents received, in seqNo order' })),
   },

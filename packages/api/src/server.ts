@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { deviceModelRoutes } from './routes/device-model.js';
 import { securityRoutes } from './routes/security.js';
 import { blockRoutes } from './routes/blocks.js';
+import { tariffRoutes } from './routes/tariffs.js';
 
 export interface ApiOptions {
   core: Core;
@@ -28,6 +29,10 @@ export interface ApiOptions {
   bodyLimit: number;
   /** TLS: https:// and wss:// on the same port (security profiles 2 and 3); plain HTTP when absent. */
   https?: HttpsOptions;
+  /** Accept OCPP WebSocket upgrades on /ocpp (default true; cluster API nodes hold no sockets). */
+  acceptOcpp?: boolean;
+  /** Extra /health fields (cluster roles: role, readiness). */
+  health?: () => Promise<Record<string, unknown>>;
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -48,7 +53,8 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler());
 
-  app.server.on('upgrade', (req, socket, head) => opts.gateway.handleUpgrade(req, socket, head));
+  if (opts.acceptOcpp ?? true) app.server.on('upgrade', (req, socket, head) => opts.gateway.handleUpgrade(req, socket, head));
+  else app.server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
   app.addContentTypeParser(['application/octet-stream', 'text/plain', 'multipart/form-data'], { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
   );
@@ -111,11 +117,11 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}; see /docs` } }),
   );
 
-  app.get('/health', { schema: { hide: true } }, async () => ({
-    status: 'ok',
-    database: opts.core.ctx.db.kind,
-    stationsConnected: opts.gateway.connectedCount,
-  }));
+  app.get('/health', { schema: { hide: true } }, async (_req, reply) => {
+    const extra = opts.health ? await opts.health() : {};
+    if (extra.ready === false) reply.code(503);
+    return { status: extra.ready === false ? 'starting' : 'ok', database: opts.core.ctx.db.kind, stationsConnected: opts.gateway.connectedCount, ...extra };
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
 
@@ -129,6 +135,7 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
       deviceModelRoutes(api as unknown as App, opts);
       securityRoutes(api as unknown as App, opts);
       blockRoutes(api as unknown as App, opts);
+      tariffRoutes(api as unknown as App, opts);
     },
     { prefix: '/api/v1' },
   );

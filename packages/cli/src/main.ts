@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `voltlane` command: start (all-in-one), migrate, sim, certs. */
+/** The `voltlane` command: start (all-in-one), gateway / worker / api (cluster roles), migrate, sim, certs. */
 import { pino } from 'pino';
 import { migrate } from '@voltlane/db';
-import { ConfigError, loadConfig } from '@voltlane/core';
+import { ConfigError, loadConfig, type Logger } from '@voltlane/core';
 import { runSimCli } from '@voltlane/sim';
 import { openConfiguredDb, startVoltlane } from './app.js';
+import { CLUSTER_ROLES, loadClusterSettings, startClusterNode, type ClusterRole } from './cluster.js';
 import { startDemo } from './demo.js';
 import { runCertsCli } from './certs.js';
 
@@ -13,6 +14,10 @@ const USAGE = `Usage: voltlane <command> [options]
 Commands:
   start [--demo]   Start Voltlane (OCPP on ws://HOST:PORT/ocpp/{stationId}, API on /api/v1, docs on /docs).
                    --demo also starts three simulated stations that charge on their own.
+  gateway          Cluster role: OCPP sockets on ws://HOST:PORT/ocpp/{stationId} and /health.
+  worker           Cluster role: handles station messages (core) and /health.
+  api              Cluster role: REST API on /api/v1, docs on /docs, /health; no OCPP sockets.
+                   Cluster roles need VOLTLANE_BUS_URL (RabbitMQ) and DATABASE_URL; see docs/cluster.md.
   migrate          Apply database migrations and exit.
   sim [options]    Run simulated OCPP 1.6 stations: --url ws://127.0.0.1:8080/ocpp --stations N
                    [--prefix SIM] [--connectors 2] [--interval 10] [--password P] [--auto-charge]
@@ -36,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
     await db.close();
     return;
   }
+  if ((CLUSTER_ROLES as readonly string[]).includes(command)) return runRole(command as ClusterRole, log);
   if (command !== 'start') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     process.exitCode = 2;
@@ -57,6 +63,22 @@ async function main(argv: string[]): Promise<void> {
     log.info({ signal }, 'shutting down');
     await demo?.stop();
     await v.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+async function runRole(role: ClusterRole, log: Logger): Promise<void> {
+  const node = await startClusterNode(role, loadConfig(), loadClusterSettings(role), { log });
+  if (node.generatedAdminToken) console.log(`\n  Admin API token (shown once, store it now): ${node.generatedAdminToken}\n`);
+  console.log(`  Voltlane ${role} ${node.nodeId} is running: ${node.url}/health\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, role }, 'shutting down');
+    await node.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -9,6 +9,7 @@ import { AuthorizationService } from './modules/authorization/service.js';
 import { registerAuthorization16 } from './modules/authorization/ocpp16.js';
 import { registerAuthorization201 } from './modules/authorization/ocpp201.js';
 import { TransactionService } from './modules/transactions/service.js';
+import { TariffService } from './modules/tariffs/service.js';
 import { registerTransactions16 } from './modules/transactions/ocpp16.js';
 import { registerTransactions201 } from './modules/transactions/ocpp201.js';
 import { ReservationService } from './modules/reservations/service.js';
@@ -27,15 +28,17 @@ import { SecurityService } from './modules/security/service.js';
 
 /**
  * The CSMS core: one service per functional block, wired to the bus. Station CALLs arrive as
- * bus messages; each is handled by the module that declared it.
+ * bus messages; each is handled by the module that declared it. Cluster gateways and API nodes
+ * pass `consumeBus: false`: only workers (and the all-in-one process) handle station messages.
  * @example const core = createCore(ctx); await core.start();
  */
-export function createCore(ctx: CoreContext) {
+export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}) {
   const registry = new HandlerRegistry();
   const stations = new StationService(ctx);
   const authorization = new AuthorizationService(ctx);
   const reservations = new ReservationService(ctx);
-  const transactions = new TransactionService(ctx, authorization, reservations);
+  const tariffs = new TariffService(ctx);
+  const transactions = new TransactionService(ctx, authorization, reservations, tariffs);
   const localList = new LocalListService(ctx);
   const smartCharging = new SmartChargingService(ctx);
   const configuration = new ConfigurationService(ctx);
@@ -62,7 +65,13 @@ export function createCore(ctx: CoreContext) {
   security.register16(registry);
 
   registerAuthorization201(registry, authorization);
-  registerTransactions201(registry, transactions);
+  registerTransactions201(registry, transactions, (stationId, transactionId, totalCost) =>
+    setImmediate(() =>
+      commands.send(stationId, 'CostUpdated', { totalCost, transactionId }).catch((err: unknown) =>
+        ctx.log.warn({ stationId, transactionId, err: (err as Error).message }, 'CostUpdated not delivered'),
+      ),
+    ),
+  );
   for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, displayMessages, deviceModel, monitoring, security]) m.register201(registry);
 
   async function handleStationCall(call: StationCall): Promise<unknown> {
@@ -80,11 +89,13 @@ export function createCore(ctx: CoreContext) {
     else await stations.disconnected(e.stationId, e.at, e.reason);
   }
 
-  ctx.bus.onStationCall(handleStationCall);
-  ctx.bus.onConnection(handleConnection);
+  if (opts.consumeBus ?? true) {
+    ctx.bus.onStationCall(handleStationCall);
+    ctx.bus.onConnection(handleConnection);
+  }
 
   return {
-    ctx, registry, stations, authorization, reservations, transactions, localList, smartCharging, configuration,
+    ctx, registry, stations, authorization, reservations, transactions, tariffs, localList, smartCharging, configuration,
     firmware, dataTransfer, displayMessages, inspector, commands, deviceModel, security, monitoring, passwordRotation,
     async start(): Promise<void> {
       await stations.resetOnline();

@@ -15,3 +15,5 @@ export type { Reservation } from './modules/reservations/service.js';
 export type { StoredFile, FileKind } from './modules/firmware/service.js';
 export type { VendorHook, DataTransferStatus } from './modules/data-transfer/service.js';
 export * from './modules/security/index.js';
+export type { StoredTariff, TariffAssignment } from './modules/tariffs/repository.js';
+export type { TransactionCost } from './modules/tariffs/service.js';

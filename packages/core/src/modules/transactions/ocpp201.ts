@@ -1,3 +1,4 @@
+import { toMainUnitNumber } from '@voltlane/billing';
 import type { HandlerRegistry } from '../../registry.js';
 import { toIdTokenInfo2x } from '../authorization/service.js';
 import type { TransactionService } from './service.js';
@@ -8,7 +9,12 @@ import type { TransactionService } from './service.js';
  * (POST /api/v1/stations/{id}/commands/{Action}); the remoteStartId a started transaction
  * reports is stored with it.
  */
-export function registerTransactions201(reg: HandlerRegistry, txs: TransactionService): void {
+export function registerTransactions201(
+  reg: HandlerRegistry,
+  txs: TransactionService,
+  /** Sends the running cost to the station (CostUpdated), after the response went out. */
+  sendRunningCost: (stationId: string, transactionId: string, totalCost: number) => void = () => undefined,
+): void {
   reg.on201('TransactionEvent', async (call, req) => {
     const info = req.transactionInfo;
     const r = await txs.event({
@@ -29,8 +35,14 @@ export function registerTransactions201(reg: HandlerRegistry, txs: TransactionSe
       timeSpentChargingSec: info.timeSpentCharging,
       meterValues: req.meterValue,
     });
-    // No tariffs yet: no totalCost (its absence says "not free"), no chargingPriority.
-    return r.idTokenInfo ? { idTokenInfo: toIdTokenInfo2x(r.idTokenInfo, call.version) } : {};
+    const totalCost = r.cost ? toMainUnitNumber(r.cost.inclVat, r.cost.currency) : undefined;
+    // The response's totalCost "SHALL only be sent when charging has ended" (final cost; absent
+    // means "not free"); while charging, the running cost goes out as CostUpdated (I02).
+    if (totalCost !== undefined && req.eventType === 'Updated') sendRunningCost(call.stationId, info.transactionId, totalCost);
+    return {
+      ...(totalCost !== undefined && req.eventType === 'Ended' ? { totalCost } : {}),
+      ...(r.idTokenInfo ? { idTokenInfo: toIdTokenInfo2x(r.idTokenInfo, call.version) } : {}),
+    };
   });
 
   // Meter values outside transactions (J01; evseId 0 is the station's main meter): transaction

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import { page } from '../../rows.js';
 import type { AuthorizationService, IdTokenInfo, PresentedIdToken } from '../authorization/service.js';
 import type { ReservationService } from '../reservations/service.js';
+import type { TariffService, TransactionCost } from '../tariffs/service.js';
 import * as repo from './repository.js';
 import { listSamples, type MeterValueRow, type StoredSample } from './meter-repository.js';
 import { listEvents, type StoredTransactionEvent, type TransactionEventRecord } from './event-repository.js';
@@ -44,6 +45,7 @@ export class TransactionService {
     private readonly ctx: CoreContext,
     private readonly auth: AuthorizationService,
     private readonly reservations: ReservationService,
+    private readonly tariffs?: TariffService,
   ) {
     this.writer = new MeterWriter(ctx.db);
   }
@@ -100,7 +102,7 @@ export class TransactionService {
    * idTokenInfo returned; the first one becomes the transaction's token, a later one at
    * StopAuthorized or Ended its stop token.
    */
-  async event(e: TransactionEventIn): Promise<{ idTokenInfo?: IdTokenInfo }> {
+  async event(e: TransactionEventIn): Promise<{ idTokenInfo?: IdTokenInfo; cost?: TransactionCost }> {
     const rows = toMeterRows(e.meterValues ?? []);
     const readings = rows.flatMap((r) => (r.energyWh === undefined ? [] : [r.energyWh]));
     const firstWh = readings.length ? Math.min(...readings) : undefined;
@@ -143,18 +145,29 @@ export class TransactionService {
     } else if (stopIdToken) {
       await repo.setStopIdToken(this.ctx.db, tx.id, stopIdToken);
     }
-    return idTokenInfo ? { idTokenInfo } : {};
+    // Running (Updated) or final (Ended) cost under the transaction's tariff (I02, I03).
+    const cost = e.eventType === 'Started' ? null : await this.costOf((await repo.findTransaction(this.ctx.db, tx.id))!, e.timestamp);
+    return { ...(idTokenInfo ? { idTokenInfo } : {}), ...(cost ? { cost } : {}) };
   }
 
-  /** A transaction with its meter values and (2.x) the events received. */
-  async get(id: number): Promise<repo.Transaction & { meterValues: StoredSample[]; events: StoredTransactionEvent[] }> {
+  /** A transaction with its cost, meter values and (2.x) the events received. */
+  async get(id: number): Promise<repo.Transaction & { cost: TransactionCost | null; meterValues: StoredSample[]; events: StoredTransactionEvent[] }> {
     const tx = await repo.findTransaction(this.ctx.db, id);
     if (!tx) throw new AppError('TRANSACTION_NOT_FOUND', `Transaction ${id} does not exist`);
-    return { ...tx, meterValues: await listSamples(this.ctx.db, id), events: await listEvents(this.ctx.db, id) };
+    return { ...tx, cost: await this.costOf(tx), meterValues: await listSamples(this.ctx.db, id), events: await listEvents(this.ctx.db, id) };
   }
 
-  list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string }) {
-    return repo.listTransactions(this.ctx.db, { ...q, ...page(q) });
+  /** Transactions with their cost (fixed at stop, or so far). */
+  async list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string }) {
+    const r = await repo.listTransactions(this.ctx.db, { ...q, ...page(q) });
+    const items = [];
+    for (const tx of r.items) items.push({ ...tx, cost: await this.costOf(tx) });
+    return { items, total: r.total };
+  }
+
+  /** The cost of a transaction (null without a tariff); an active one is priced up to `at` (default now). */
+  private costOf(tx: repo.Transaction, at?: Date): Promise<TransactionCost | null> {
+    return this.tariffs ? this.tariffs.costOf(tx, at) : Promise.resolve(null);
   }
 
   /** Waits until every queued meter value is stored. */
@@ -259,6 +272,9 @@ export class TransactionService {
     const completed = await repo.completeTransaction(this.ctx.db, id, {
       stoppedAt: s.stoppedAt, meterStopWh, energyWh, stopReason: s.reason, stopIdToken: s.idToken,
     });
-    if (completed) this.ctx.events.emit('transaction.stopped', { stationId, transactionId: id, energyWh, stopReason: s.reason });
+    if (completed) {
+      await this.tariffs?.finalize((await repo.findTransaction(this.ctx.db, id))!);
+      this.ctx.events.emit('transaction.stopped', { stationId, transactionId: id, energyWh, stopReason: s.reason });
+    }
   }
 }
