@@ -58,8 +58,11 @@ for (const tdb of testDatabases()) {
       it('remote start, energy rising in TransactionEvent Updated, remote stop (F01-F03, E, J02)', async () => {
         const start = await command('RequestStartTransaction', { idToken: { idToken: 'E2E-201-TAG', type: 'ISO14443' }, remoteStartId: 42, evseId: 1 });
         assert.equal(start.body.response.status, 'Accepted');
-        const tx = await eventually(async () => (await s.api('GET', `/api/v1/transactions?stationId=${id}&status=active`)).body.items[0], 5000, 'active tx');
-        assert.equal(tx.idToken, 'E2E-201-TAG');
+        // The station may report the transaction (cable plugged in) before the token authorizes it.
+        const tx = await eventually(async () => {
+          const items = (await s.api('GET', `/api/v1/transactions?stationId=${id}&status=active`)).body.items;
+          return items.find((t: { idToken: string | null }) => t.idToken === 'E2E-201-TAG');
+        }, 5000, 'active tx with the remote start token');
         assert.ok(tx.ocppTransactionId);
         const rising = await eventually(async () => {
           const t = (await s.api('GET', `/api/v1/transactions/${tx.id}`)).body;
