@@ -7,7 +7,7 @@ import { AmqpBus, LocalBus } from '@voltlane/bus';
 import { ConfigError, createCore, describeConfig, LiveEvents, type Core, type Logger, type VoltlaneConfig } from '@voltlane/core';
 import { Gateway } from '@voltlane/gateway';
 import { buildApi, setupAdminToken, type App } from '@voltlane/api';
-import { openConfiguredDb } from './app.js';
+import { createGateway, openConfiguredDb } from './app.js';
 import { tlsServerOptions } from './tls.js';
 
 /** The roles of cluster mode; `start` (all-in-one) is none of them. */
@@ -84,19 +84,7 @@ export async function startClusterNode(
   const bus = new AmqpBus({ url: settings.busUrl, nodeId: settings.nodeId, prefix: settings.prefix, shards: settings.shards, log });
   const core = createCore({ db, log, config, bus, events: new LiveEvents() }, { consumeBus: role === 'worker' });
   await core.security.init();
-  const edge = (gatewayBus: LocalBus | AmqpBus) =>
-    new Gateway({
-      bus: gatewayBus,
-      log,
-      authenticate: (id, credentials) => core.security.authenticate(id, credentials, (sid, password) => core.stations.authenticate(sid, password)),
-      recordAttempt: (a) => {
-        core.inspector.record(a);
-        core.security.onConnectionAttempt(a);
-      },
-      maxFrameBytes: config.maxFrameBytes,
-      inspectorFramesPerStation: config.inspectorFramesPerStation,
-      inspectorMaxChars: config.inspectorMaxChars,
-    });
+  const edge = (gatewayBus: LocalBus | AmqpBus) => createGateway(core, gatewayBus, config, log);
   const health = async () => ({ role, node: settings.nodeId, ready: bus.ready, bus: bus.ready ? 'connected' : 'reconnecting' });
 
   let gateway: Gateway | undefined;

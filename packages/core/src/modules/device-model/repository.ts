@@ -34,19 +34,12 @@ export type DeviceModelVariable = ComponentVariableView & {
 };
 
 /** What one NotifyReport entry stores per attribute. */
-export interface ReportedAttribute extends KeyColumns {
+export interface ReportedAttribute extends KeyColumns, VariableCharacteristics {
   attributeType: string;
   value: string | null;
   mutability: string | null;
   persistent: boolean | null;
   constant: boolean | null;
-  unit: string | null;
-  dataType: string | null;
-  minLimit: number | null;
-  maxLimit: number | null;
-  maxElements: number | null;
-  valuesList: string | null;
-  supportsMonitoring: boolean | null;
 }
 
 const KEY = 'station_id, component_name, component_instance, evse_id, connector_id, variable_name, variable_instance, attribute_type';

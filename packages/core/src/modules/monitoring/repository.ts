@@ -18,27 +18,8 @@ const CV_COLUMNS = 'component_name, component_instance, evse_id, connector_id, v
 const CV_RECORD = `"componentName" text, "componentInstance" text, "evseId" integer, "connectorId" integer, "variableName" text, "variableInstance" text`;
 const CV_SELECT = 'r."componentName", r."componentInstance", r."evseId", r."connectorId", r."variableName", r."variableInstance"';
 
-/** An event a station notified (NotifyEvent), as the API shows it. */
-export type DeviceEvent = ComponentVariableView & {
-  id: number;
-  eventId: number;
-  timestamp: string;
-  trigger: string;
-  cause: number | null;
-  actualValue: string;
-  techCode: string | null;
-  techInfo: string | null;
-  cleared: boolean | null;
-  transactionId: string | null;
-  variableMonitoringId: number | null;
-  eventNotificationType: string;
-  severity: number | null;
-  generatedAt: string;
-  receivedAt: string;
-};
-
-/** What one NotifyEvent entry stores. */
-export interface EventRow extends CvColumns {
+/** The fields of one NotifyEvent entry. */
+interface EventFields {
   eventId: number;
   timestamp: string;
   trigger: string;
@@ -52,6 +33,12 @@ export interface EventRow extends CvColumns {
   eventNotificationType: string;
   severity: number | null;
 }
+
+/** An event a station notified (NotifyEvent), as the API shows it. */
+export type DeviceEvent = ComponentVariableView & EventFields & { id: number; generatedAt: string; receivedAt: string };
+
+/** What one NotifyEvent entry stores. */
+export type EventRow = CvColumns & EventFields;
 
 /** Stores the events of one NotifyEvent in one statement; a retried message adds nothing. */
 export async function insertEvents(db: Queryable, stationId: string, events: EventRow[], generatedAt: string): Promise<number> {
