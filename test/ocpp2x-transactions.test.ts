@@ -274,8 +274,9 @@ for (const tdb of testDatabases()) {
         assert.deepEqual((await authorize('CARD-A', 'ISO14443')).idTokenInfo.groupIdToken, { idToken: 'FLEET-1', type: 'Central' });
         assert.deepEqual((await authorize('CARD-B', 'ISO15693')).idTokenInfo, { status: 'Blocked', groupIdToken: { idToken: 'FLEET-2', type: 'Central' } });
         assert.equal((await authorize('POOR', 'Local')).idTokenInfo.status, 'NoCredit');
-        // ISO 15118 contract: the token is answered; certificates are not checked (no PKI yet).
-        const hash = { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01', responderURL: 'http://ocsp.example' };
+        // ISO 15118 contract: the token is answered; a certificate whose status can't be established
+        // (here: no responder listening) is CertChainError (C07, see ocpp2x-certificates).
+        const hash = { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01', responderURL: 'http://127.0.0.1:1/ocsp' };
         assert.deepEqual(await authorize('EMAID-1', 'eMAID', { iso15118CertificateHashData: [hash] }), {
           idTokenInfo: { status: 'Accepted' }, certificateStatus: 'CertChainError',
         });

@@ -1,7 +1,7 @@
 import { formatMoney, Money } from './money.js';
 import { matches } from './restrictions.js';
 import { slices, type Slice } from './slices.js';
-import type { CostLine, PriceComponent, Price, SessionCost, SessionInput, Tariff, TariffDimensionType, TariffElement } from './types.js';
+import type { CostLine, PriceComponent, Price, SessionCost, SessionInput, Tariff, TariffDimensionType, TariffElement, VatShare } from './types.js';
 
 type Bucket = 'ENERGY' | 'TIME' | 'PARKING_TIME' | 'FLAT' | 'RESERVATION_TIME' | 'RESERVATION_FLAT';
 
@@ -14,7 +14,7 @@ interface Entry {
 const UNIT: Record<TariffDimensionType, Money> = { ENERGY: new Money(1000), TIME: new Money(3600), PARKING_TIME: new Money(3600), FLAT: new Money(1) };
 
 /** The elements a slice may use, in the order they are tried (an expired reservation prefers RESERVATION_EXPIRES). */
-function candidates(tariff: Tariff, s: Slice): TariffElement[] {
+export function candidates(tariff: Tariff, s: Slice): TariffElement[] {
   const els = tariff.elements.filter((e) => matches(e.restrictions, s));
   if (s.state !== 'RESERVATION_EXPIRES') return els;
   const expires = (e: TariffElement) => e.restrictions?.reservation === 'RESERVATION_EXPIRES';
@@ -22,7 +22,7 @@ function candidates(tariff: Tariff, s: Slice): TariffElement[] {
 }
 
 /** The first matching element's component for a dimension (OCPI: first element wins, per dimension). */
-function component(els: TariffElement[], type: TariffDimensionType): PriceComponent | undefined {
+export function component(els: TariffElement[], type: TariffDimensionType): PriceComponent | undefined {
   for (const e of els) {
     const c = e.price_components.find((pc) => pc.type === type);
     if (c) return c;
@@ -102,6 +102,7 @@ export function costOf(tariff: Tariff, input: SessionInput): SessionCost {
   for (const b of ['ENERGY', 'RESERVATION_TIME', lastTime] as const) if (b && buckets.has(b)) stepRound(buckets.get(b)!);
 
   const lines: CostLine[] = [];
+  const shares = new Map<string, { excl: Money; incl: Money }>();
   let excl = new Money(0);
   let incl = new Money(0);
   for (const [bucket, entries] of buckets) {
@@ -112,9 +113,13 @@ export function costOf(tariff: Tariff, input: SessionInput): SessionCost {
     for (const en of entries) {
       const units = en.amount.div(UNIT[dimension]);
       const cost = units.mul(new Money(en.component.price));
+      const withVat = en.component.vat === undefined ? cost : cost.mul(new Money(en.component.vat).div(100).plus(1));
       qty = qty.plus(units);
       lineExcl = lineExcl.plus(cost);
-      lineIncl = lineIncl.plus(en.component.vat === undefined ? cost : cost.mul(new Money(en.component.vat).div(100).plus(1)));
+      lineIncl = lineIncl.plus(withVat);
+      const rate = en.component.vat === undefined ? '' : new Money(en.component.vat).toString();
+      const share = shares.get(rate) ?? { excl: new Money(0), incl: new Money(0) };
+      shares.set(rate, { excl: share.excl.plus(cost), incl: share.incl.plus(withVat) });
     }
     excl = excl.plus(lineExcl);
     incl = incl.plus(lineIncl);
@@ -123,7 +128,29 @@ export function costOf(tariff: Tariff, input: SessionInput): SessionCost {
       exclVat: formatMoney(lineExcl, tariff.currency), inclVat: formatMoney(lineIncl, tariff.currency),
     });
   }
+  const [rawExcl, rawIncl] = [excl, incl];
   if (tariff.min_price) [excl, incl] = clamp(excl, incl, tariff.min_price, 'min');
   if (tariff.max_price) [excl, incl] = clamp(excl, incl, tariff.max_price, 'max');
-  return { currency: tariff.currency, exclVat: formatMoney(excl, tariff.currency), inclVat: formatMoney(incl, tariff.currency), lines };
+  return {
+    currency: tariff.currency, exclVat: formatMoney(excl, tariff.currency), inclVat: formatMoney(incl, tariff.currency), lines,
+    vat: vatShares(shares, [rawExcl, rawIncl], [excl, incl], tariff),
+  };
+}
+
+/**
+ * The totals split by VAT rate. A min_price or max_price that changed the totals scales every
+ * rate's share by the same factor; a minimum price charged for nothing priced takes the rate
+ * its own excl./incl. VAT amounts imply.
+ */
+function vatShares(shares: Map<string, { excl: Money; incl: Money }>, [rawExcl, rawIncl]: Money[], [excl, incl]: Money[], tariff: Tariff): VatShare[] {
+  const c = tariff.currency;
+  const out = (rate: string, e: Money, i: Money): VatShare => ({ rate: rate === '' ? null : rate, exclVat: formatMoney(e, c), inclVat: formatMoney(i, c) });
+  if (rawExcl!.isZero() && rawIncl!.isZero()) {
+    if (excl!.isZero() && incl!.isZero()) return [...shares.keys()].map((r) => out(r, new Money(0), new Money(0)));
+    const rate = excl!.isZero() || incl!.eq(excl!) ? '' : incl!.div(excl!).minus(1).mul(100).toDecimalPlaces(2).toString();
+    return [out(rate, excl!, incl!)];
+  }
+  const fe = rawExcl!.isZero() ? new Money(0) : excl!.div(rawExcl!);
+  const fi = rawIncl!.isZero() ? new Money(0) : incl!.div(rawIncl!);
+  return [...shares].map(([r, s]) => out(r, s.excl.mul(fe), s.incl.mul(fi)));
 }

@@ -8,6 +8,8 @@ export interface Slice extends SliceFacts {
   endMs: number;
   /** Energy charged in this slice, Wh. */
   energyWh: number;
+  /** Power the meter reported for this slice's sample, kW (`powerKw` falls back to the average). */
+  sampledPowerKw: number | undefined;
 }
 
 interface Period {
@@ -97,6 +99,7 @@ export function slices(tariff: Tariff, input: SessionInput): Slice[] {
         kwh: Math.round((fromWh + (periodWh * (startMs - p.startMs)) / span) * 1000) / 1_000_000,
         elapsedSec: (startMs - sessionStart) / 1000,
         powerKw: p.sample.powerW !== undefined ? p.sample.powerW / 1000 : avgKw,
+        sampledPowerKw: p.sample.powerW !== undefined ? p.sample.powerW / 1000 : undefined,
         currentA: p.sample.currentA,
       });
     }

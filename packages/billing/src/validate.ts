@@ -72,8 +72,47 @@ export function validateTariff(t: unknown): TariffProblem[] {
     for (const k of ['min_duration', 'max_duration']) if (r[k] !== undefined && !(Number.isInteger(r[k]) && (r[k] as number) >= 0)) bad(`${rf}.${k}`, 'must be an integer number of seconds >= 0');
     if (r.day_of_week !== undefined && !(Array.isArray(r.day_of_week) && r.day_of_week.every((d) => DAYS.includes(d as string)))) bad(`${rf}.day_of_week`, `must be a list of ${DAYS.join(', ')}`);
     if (r.reservation !== undefined && r.reservation !== 'RESERVATION' && r.reservation !== 'RESERVATION_EXPIRES') bad(`${rf}.reservation`, 'must be RESERVATION or RESERVATION_EXPIRES');
+    // Ranges that can never match.
+    for (const k of ['kwh', 'current', 'power', 'duration']) {
+      if (isNum(r[`min_${k}`]) && isNum(r[`max_${k}`]) && (r[`min_${k}`] as number) >= (r[`max_${k}`] as number)) {
+        bad(`${rf}.min_${k}`, `must be less than max_${k} (${r[`max_${k}`]}): otherwise this element never applies`);
+      }
+    }
+    if (typeof r.start_date === 'string' && typeof r.end_date === 'string' && DATE.test(r.start_date) && r.start_date >= r.end_date) {
+      bad(`${rf}.start_date`, `must be before end_date ${r.end_date} (end_date is excluded): otherwise this element never applies`);
+    }
   });
+  if (out.length) return out;
+  nonsense(t as unknown as Tariff, bad);
   return out;
+}
+
+/**
+ * Tariffs that are well-formed but cannot mean what they say: the same dimension twice in one
+ * element (only the first would apply), an element every dimension of which an earlier
+ * unrestricted element already prices (it would never apply: OCPI uses the first matching
+ * element per dimension), min_price above max_price, a validity that ends before it starts.
+ */
+function nonsense(t: Tariff, bad: (field: string, message: string) => void): void {
+  t.elements.forEach((el, i) => {
+    const seen = new Set<string>();
+    el.price_components.forEach((pc, j) => {
+      if (seen.has(pc.type)) bad(`elements[${i}].price_components[${j}].type`, `${pc.type} appears twice in this element: only the first ${pc.type} component would ever apply`);
+      seen.add(pc.type);
+    });
+    if (el.restrictions?.reservation !== undefined) return;
+    const earlier = t.elements.slice(0, i).findIndex((e) => !e.restrictions || Object.keys(e.restrictions).length === 0
+      ? el.price_components.every((pc) => e.price_components.some((x) => x.type === pc.type)) : false);
+    if (earlier >= 0) {
+      bad(`elements[${i}]`, `is never used: elements[${earlier}] has no restrictions and already prices ${[...seen].join(', ')} (the first matching element wins per dimension; put restricted elements first)`);
+    }
+  });
+  if (t.min_price && t.max_price && Number(t.min_price.excl_vat) > Number(t.max_price.excl_vat)) {
+    bad('min_price.excl_vat', `must not be more than max_price.excl_vat (${t.max_price.excl_vat})`);
+  }
+  if (t.start_date_time && t.end_date_time && Date.parse(t.start_date_time) >= Date.parse(t.end_date_time)) {
+    bad('end_date_time', `must be after start_date_time (${t.start_date_time})`);
+  }
 }
 
 /**

@@ -109,7 +109,9 @@ export class Link {
     const password = (this.st.ocpp2 ? this.st.ocpp2.password() : this.st.config.get('AuthorizationKey')) || this.opts.password;
     if (password) headers.Authorization = `Basic ${Buffer.from(`${this.st.id}:${password}`).toString('base64')}`;
     const url = `${this.opts.url.replace(/\/+$/, '')}/${encodeURIComponent(this.st.id)}`;
-    const tls = url.startsWith('wss:') ? this.opts.tls : undefined;
+    // A certificate the CSMS signed (CertificateSigned) replaces the configured one from the next connection on.
+    const own = this.st.clientCertificate;
+    const tls = url.startsWith('wss:') ? { ...this.opts.tls, ...(own ? { cert: own.chainPem, key: own.keyPem } : {}) } : undefined;
     let ws: WebSocket;
     try {
       // No permessage-deflate: a zlib context per socket would dominate a load test's memory.

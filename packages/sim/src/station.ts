@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { V16, V201 } from '@voltlane/ocpp';
+import { OwnCertificates } from './certificates.js';
 import { ChargingProfiles, type ProfileLimits } from './charging-profiles.js';
 import { Configuration } from './configuration.js';
 import { createConnector, statusOf, type Connector } from './connector.js';
@@ -68,6 +69,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   private reservations_: Reservations | undefined;
   private profiles_: ChargingProfiles | undefined;
   private tx_: Transactions | undefined;
+  private own_: OwnCertificates | undefined;
 
   constructor(opts: SimStationOptions) {
     super();
@@ -372,11 +374,27 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     else if (key === 'AuthorizationCacheEnabled' && !this.config.bool(key)) this.auth_?.clearCache();
   }
 
-  /** @internal A certificate signing request for SignCertificate (PEM-framed, not real PKCS#10: the simulator holds no keys). */
-  certificateRequest(): string {
+  /**
+   * @internal A PKCS#10 certificate signing request for SignCertificate: a new P-256 key (kept
+   * until CertificateSigned brings its certificate), CN = station id, O = the organisation
+   * (2.x SecurityCtrlr.OrganizationName, 1.6 CpoName). `type`: 2.x certificateType.
+   */
+  certificateRequest(type = 'ChargingStationCertificate'): Promise<string> {
     const org = this.ocpp2 ? this.ocpp2.model.get('SecurityCtrlr', 'OrganizationName') : this.config.get('CpoName');
-    const subject = `CN=${this.id},O=${org || 'Voltlane'}`;
-    return `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(subject).toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+    return this.ownCertificates.request(this.id, org || 'Voltlane', type);
+  }
+
+  /** @internal The station's own keys and the certificates the CSMS signed for them (created on first use). */
+  get ownCertificates(): OwnCertificates {
+    return (this.own_ ??= new OwnCertificates());
+  }
+
+  /**
+   * The station's certificate that the CSMS signed (SignCertificate, then CertificateSigned), if
+   * any: PEM chain and private key. A wss:// station presents it from its next connection on.
+   */
+  get clientCertificate(): { chainPem: string; keyPem: string; serialNumber: string } | undefined {
+    return this.own_?.get('ChargingStationCertificate');
   }
 
   /** @internal Runs `fn` after the current CALL has been answered (a real charger replies first, then acts). */

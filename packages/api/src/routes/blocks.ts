@@ -9,6 +9,7 @@ const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }) });
  */
 export function blockRoutes(app: App, { core }: ApiOptions): void {
   app.get('/stations/:id/charging-limits', {
+    config: { access: 'operator' },
     schema: {
       tags: ['smart charging'], summary: 'External charging limits in force (NotifyChargingLimit, until ClearedChargingLimit); evseId 0 = whole station',
       params: Id, response: { 200: List(AnyObject) },
@@ -19,6 +20,7 @@ export function blockRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/stations/:id/ev-charging-needs', {
+    config: { access: 'operator' },
     schema: {
       tags: ['smart charging'], summary: "Per EVSE, the EV's charging needs (NotifyEVChargingNeeds) and the schedule it chose (NotifyEVChargingSchedule)",
       params: Id, response: { 200: List(AnyObject) },
@@ -29,6 +31,7 @@ export function blockRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/stations/:id/display-messages', {
+    config: { access: 'operator' },
     schema: {
       tags: ['display messages'],
       summary: 'Display messages the station accepted (SetDisplayMessage) or reported (GetDisplayMessages -> NotifyDisplayMessages)',
@@ -40,6 +43,7 @@ export function blockRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/stations/:id/file-transfers', {
+    config: { access: 'operator' },
     schema: {
       tags: ['firmware'],
       summary: 'Firmware, publish-firmware and log/diagnostics status notifications with their request ids, newest first',

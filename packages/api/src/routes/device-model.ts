@@ -107,6 +107,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   const tags = ['device model'];
 
   app.get('/stations/:id/device-model', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'The device model a station reported, one item per component and variable',
       description:
@@ -126,6 +127,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.deviceModel.list(req.params.id, req.query));
 
   app.get('/stations/:id/device-model/components', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'The components of a station\'s device model with how many variables each has',
       params: Id,
@@ -137,6 +139,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/stations/:id/device-model/reports', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'GetBaseReport/GetReport requests and where their NotifyReport parts stand, newest first',
       params: Id, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
@@ -148,6 +151,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.post('/stations/:id/password-rotation', {
+    config: { access: 'admin' },
     schema: {
       tags: ['stations'], summary: 'Rotate the HTTP Basic auth password of a connected station (security profile 1)',
       description:
@@ -165,6 +169,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.passwordRotation.rotate(req.params.id, req.body?.password));
 
   app.get('/stations/:id/events', {
+    config: { access: 'operator' },
     schema: {
       tags: ['diagnostics'], summary: 'Events the station notified (NotifyEvent), newest first',
       params: Id,
@@ -180,6 +185,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.monitoring.events(req.params.id, req.query));
 
   app.get('/stations/:id/monitors', {
+    config: { access: 'operator' },
     schema: {
       tags: ['diagnostics'], summary: 'Variable monitors of the station, and the monitoring base and level it accepted last',
       description:
@@ -195,6 +201,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.monitoring.monitors(req.params.id, req.query));
 
   app.get('/stations/:id/customer-information', {
+    config: { access: 'operator' },
     schema: {
       tags: ['diagnostics'], summary: 'CustomerInformation requests and where their data stands, newest first',
       params: Id, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
@@ -206,6 +213,7 @@ export function deviceModelRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/stations/:id/customer-information/:requestId', {
+    config: { access: 'operator' },
     schema: {
       tags: ['diagnostics'], summary: 'The customer information a station sent for one CustomerInformation request',
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }), requestId: Type.Integer() }),

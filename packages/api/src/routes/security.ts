@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+import { REVOCATION_REASONS } from '@voltlane/core';
 import type { ApiOptions, App } from '../server.js';
 import { List, Nullable, Paging, Type } from '../schemas.js';
 
@@ -33,6 +35,7 @@ const Certificate = Type.Object(
 /** Security events, certificates and the security profile of stations (OCPP 2.0.1 A/M, 1.6 Security Whitepaper). */
 export function securityRoutes(app: App, { core }: ApiOptions): void {
   app.get('/stations/:id/security', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Security profile of a station, and the profile it was told to move to (pending until it reconnects with it)',
       params: Id,
@@ -41,6 +44,7 @@ export function securityRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.security.profile(req.params.id));
 
   app.get('/stations/:id/security-events', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Security events of a station, newest first: reported by it and raised by Voltlane',
       params: Id,
@@ -50,6 +54,7 @@ export function securityRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.security.events(req.params.id, req.query));
 
   app.get('/stations/:id/certificates', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Certificates of a station: issued by Voltlane, and installed on it (InstallCertificate, GetInstalledCertificateIds, TLS client certificate)',
@@ -63,6 +68,7 @@ export function securityRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/certificates', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Station certificates of all stations, soonest expiry first',
       querystring: Type.Object({
@@ -74,5 +80,61 @@ export function securityRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => {
     const items = await core.security.certificates.list(req.query);
     return { items, total: items.length };
+  });
+
+  app.post('/stations/:id/certificates/:serialNumber/revoke', {
+    config: { access: 'admin' },
+    schema: {
+      tags, summary: 'Revoke a certificate Voltlane issued to a station: its OCSP responder answers "revoked" from now on',
+      description: `reason: an RFC 5280 CRLReason (${REVOCATION_REASONS.join(', ')}); default unspecified. Revoking twice keeps the first time and reason.`,
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }), serialNumber: Type.String({ minLength: 1, maxLength: 64, description: 'hexadecimal' }) }),
+      body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ enum: REVOCATION_REASONS })) }, { additionalProperties: false })),
+      response: { 200: Type.Object({ serialNumber: Type.String(), revokedAt: Type.String({ format: 'date-time' }), revocationReason: Type.String() }), 400: err, 404: err },
+    },
+  }, async (req) => core.security.certificates.revoke(req.params.id, req.params.serialNumber, req.body?.reason));
+
+  app.get('/stations/:id/network-profiles', {
+    config: { access: 'operator' },
+    schema: {
+      tags, summary: 'Connection profiles sent to the station with SetNetworkProfile, per configuration slot, with its answer (B09)',
+      description: 'VPN password and key, APN password and SIM PIN are stored masked.',
+      params: Id,
+      response: {
+        200: List(Type.Object({
+          configurationSlot: Type.Integer(),
+          connectionData: Type.Object({}, { additionalProperties: true }),
+          status: Type.String({ description: 'Accepted | Rejected | Failed' }),
+          statusInfo: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+          updatedAt: Type.String({ format: 'date-time' }),
+        })),
+        404: err,
+      },
+    },
+  }, async (req) => {
+    const items = await core.stations.networkProfiles(req.params.id);
+    return { items, total: items.length };
+  });
+}
+
+/**
+ * Voltlane's OCSP responder (RFC 6960 appendix A) for the certificates its CAs issued, at the URL
+ * written into them: `POST /ocsp` (application/ocsp-request) and `GET /ocsp/{base64 request}`.
+ * Public: stations and TLS peers ask without an API token.
+ */
+export function ocspRoutes(app: App, { core }: ApiOptions): void {
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/ocsp-request', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    const answer = async (der: Uint8Array, reply: FastifyReply) =>
+      reply.header('content-type', 'application/ocsp-response').header('cache-control', 'no-cache').send(Buffer.from(await core.security.certificates.ocspRespond(der)));
+    scope.post('/ocsp', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      if (!Buffer.isBuffer(req.body)) {
+        return reply.code(415).send({ error: { code: 'VALIDATION_FAILED', message: 'Send the DER OCSP request with Content-Type: application/ocsp-request' } });
+      }
+      return answer(req.body, reply);
+    });
+    scope.get('/ocsp/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const encoded = decodeURIComponent((req.params as { '*': string })['*']);
+      return answer(Buffer.from(encoded, 'base64'), reply);
+    });
   });
 }

@@ -29,18 +29,22 @@ const OCPI = 'An OCPI 2.2.1 Tariff object ({id, currency, elements[{price_compon
  */
 export function tariffRoutes(app: App, { core }: ApiOptions): void {
   app.get('/tariffs', {
+    config: { access: 'operator' },
     schema: { tags, summary: 'List tariffs', querystring: Type.Object({ ...Paging }), response: { 200: List(StoredTariff) } },
   }, async (req) => core.tariffs.list(req.query));
 
   app.post('/tariffs', {
+    config: { access: 'operator' },
     schema: { tags, summary: 'Create a tariff', description: OCPI, body: AnyObject, response: { 201: StoredTariff, 400: err, 409: err } },
   }, async (req, reply) => reply.code(201).send(await core.tariffs.create(req.body)));
 
   app.get('/tariffs/:id', {
+    config: { access: 'operator' },
     schema: { tags, summary: 'A tariff', params: Id, response: { 200: StoredTariff, 404: err } },
   }, async (req) => core.tariffs.get(req.params.id));
 
   app.put('/tariffs/:id', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Replace a tariff', description: `${OCPI} Running transactions are priced with the new version; completed ones keep their cost.`,
       params: Id, body: AnyObject, response: { 200: StoredTariff, 400: err, 404: err },
@@ -48,6 +52,7 @@ export function tariffRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => core.tariffs.update(req.params.id, req.body));
 
   app.delete('/tariffs/:id', {
+    config: { access: 'operator' },
     schema: { tags, summary: 'Delete a tariff and its assignments', params: Id, response: { 204: Type.Null(), 404: err } },
   }, async (req, reply) => {
     await core.tariffs.remove(req.params.id);
@@ -55,6 +60,7 @@ export function tariffRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.put('/stations/:id/tariff', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Assign a tariff to a station, one EVSE, and/or one id token group',
       description: 'Replaces the assignment of the same scope. The most specific assignment applies: EVSE + group > EVSE > station + group > station. ' +
@@ -71,10 +77,39 @@ export function tariffRoutes(app: App, { core }: ApiOptions): void {
   }, async (req) => ({ items: await core.tariffs.assign(req.params.id, req.body) }));
 
   app.get('/stations/:id/tariff', {
+    config: { access: 'operator' },
     schema: {
       tags, summary: 'Tariff assignments of a station, most specific first',
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }) }),
       response: { 200: Type.Object({ items: Type.Array(Assignment) }) },
     },
   }, async (req) => ({ items: await core.tariffs.assignments(req.params.id) }));
+
+  app.put('/stations/:id/tariff-fallback', {
+    config: { access: 'operator' },
+    schema: {
+      tags, summary: 'Set the fallback tariff and cost messages and the currency on a 2.x station (I04, I05)',
+      description: 'Sends SetVariables for TariffCostCtrlr.TariffFallbackMessage, TotalCostFallbackMessage and Currency: what the station shows ' +
+        'when it cannot get a driver\'s tariff or a session\'s cost from Voltlane (offline). Absent values are derived: the tariff text of the ' +
+        'station-wide tariff (its tariff_alt_text, else a generated summary), that tariff\'s currency, and a default total cost message. ' +
+        'Returns the station\'s answer per variable; accepted values are kept in its device model.',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 48 }) }),
+      body: Type.Object({
+        tariffFallbackMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+        totalCostFallbackMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+        currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217' })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            variable: Type.String({ description: 'TariffCostCtrlr.<name>' }),
+            value: Type.String(),
+            status: Type.String({ description: 'SetVariableStatusEnumType: Accepted, Rejected, UnknownComponent, UnknownVariable, NotSupportedAttributeType, RebootRequired' }),
+            statusInfo: Type.Optional(Type.Object({}, { additionalProperties: true })),
+          })),
+        }),
+        400: err, 404: err, 409: err, 502: err, 504: err,
+      },
+    },
+  }, async (req) => ({ items: await core.tariffs.setFallbackMessages(req.params.id, req.body) }));
 }

@@ -34,7 +34,7 @@ async function send(st: SimStation, what: Requested, connectorId: number | undef
       await st.notify('LogStatusNotification', { status: st.logStatus }, true);
       return;
     case 'SignChargePointCertificate':
-      await st.notify('SignCertificate', { csr: st.certificateRequest() }, true);
+      await st.notify('SignCertificate', { csr: await st.certificateRequest() }, true);
       return;
   }
 }

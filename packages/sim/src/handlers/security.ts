@@ -19,10 +19,13 @@ export const sameHash = (a: V16.CertificateHashDataType, b: V16.CertificateHashD
 export const security: Handlers<
   'CertificateSigned' | 'InstallCertificate' | 'DeleteCertificate' | 'GetInstalledCertificateIds' | 'GetLog' | 'SignedUpdateFirmware'
 > = {
-  CertificateSigned(st, req) {
-    const ok = PEM_CERT.test(req.certificateChain) && req.certificateChain.length <= st.config.int('CertificateSignedMaxChainSize');
-    st.log(`CertificateSigned ${ok ? 'accepted' : 'rejected'}`);
-    return { status: ok ? 'Accepted' : 'Rejected' };
+  async CertificateSigned(st, req) {
+    const problem = req.certificateChain.length > st.config.int('CertificateSignedMaxChainSize')
+      ? 'the chain is longer than CertificateSignedMaxChainSize'
+      : await st.ownCertificates.install(req.certificateChain, 'ChargingStationCertificate');
+    st.log(`CertificateSigned ${problem ? `rejected: ${problem}` : 'accepted: installed, used from the next connection'}`);
+    if (problem) st.later('CertificateSigned', () => st.notify('SecurityEventNotification', { type: 'InvalidChargePointCertificate', timestamp: new Date().toISOString(), techInfo: problem.slice(0, 255) }));
+    return { status: problem ? 'Rejected' : 'Accepted' };
   },
 
   InstallCertificate(st, req) {

@@ -112,10 +112,10 @@ export class Ocpp2 implements ModelHost {
     }
   }
 
-  /** Security profile in use: 3 with a client certificate, 2 over TLS, 1 with a password, else 0. */
+  /** Security profile in use: 3 with a client certificate (configured, or installed from CertificateSigned), 2 over TLS, 1 with a password, else 0. */
   securityProfile(): number {
     const wss = this.opts.url.startsWith('wss:');
-    if (wss && this.opts.tls?.cert) return 3;
+    if (wss && (this.opts.tls?.cert || this.st.clientCertificate)) return 3;
     if (wss) return 2;
     return this.password() || this.opts.password ? 1 : 0;
   }

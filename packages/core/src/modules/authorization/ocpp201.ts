@@ -1,21 +1,42 @@
 import type { HandlerRegistry } from '../../registry.js';
+import type { TariffService } from '../tariffs/service.js';
+import type { OcspRequestData } from '../security/ocsp.js';
 import { toIdTokenInfo2x, type AuthorizationService } from './service.js';
 
 /**
  * OCPP 2.0.1/2.1 authorization (C01-C06, C09-C12): Authorize of any id token type, answered with
- * status, cacheExpiryDateTime, groupIdToken and personalMessage.
+ * status, cacheExpiryDateTime, groupIdToken and personalMessage. C16: a token of the station's
+ * master pass group (AuthCtrlr.MasterPassGroupId) is answered with that groupIdToken and no tariff.
  *
- * ISO 15118 contract certificates (C07): Voltlane has no PKI to check them yet, so a request
- * carrying a certificate or OCSP hash data is answered certificateStatus CertChainError (never a
- * validity it did not check); the id token itself still gets its normal answer.
+ * ISO 15118 contract certificates (C07): OCSP hash data sent with the token is checked through
+ * OCSP (`contractStatus`: Voltlane's own responder or the one the station names); a bare PEM
+ * `certificate` (the station could not check the chain itself) is answered CertChainError, as is
+ * anything whose validity could not be established. The id token still gets its normal answer.
+ *
+ * I01: an accepted token gets the tariff that applies to its driver at this station as
+ * personalMessage (and language1 when the driver's language is known), unless the token has a
+ * personal message of its own.
  */
-export function registerAuthorization201(reg: HandlerRegistry, auth: AuthorizationService): void {
+export function registerAuthorization201(
+  reg: HandlerRegistry,
+  auth: AuthorizationService,
+  tariffs?: Pick<TariffService, 'driverInfo'>,
+  contractStatus?: (stationId: string, hashData: OcspRequestData[]) => Promise<'Accepted' | 'CertificateRevoked' | 'CertChainError'>,
+): void {
   reg.on201('Authorize', async (call, req) => {
-    const info = await auth.authorize({ idToken: req.idToken.idToken, type: req.idToken.type }, { concurrent: true });
-    const withCertificate = req.certificate !== undefined || req.iso15118CertificateHashData !== undefined;
+    const token = { idToken: req.idToken.idToken, type: req.idToken.type };
+    // C16: a master pass gets its status and groupIdToken (the station's MasterPassGroupId), by
+    // which the station knows it may stop any transaction and must not start one.
+    const master = await auth.masterPass(call.stationId, token);
+    const info = master ?? (await auth.authorize(token, { concurrent: true }));
+    const hashData = req.iso15118CertificateHashData;
+    const certificateStatus = hashData?.length && contractStatus
+      ? await contractStatus(call.stationId, hashData)
+      : req.certificate !== undefined || hashData !== undefined ? ('CertChainError' as const) : undefined;
+    const tariff = tariffs && !master && info.status === 'Accepted' ? await tariffs.driverInfo(call.stationId, req.idToken.idToken, 0, call.version) : {};
     return {
-      idTokenInfo: toIdTokenInfo2x(info, call.version),
-      ...(withCertificate ? { certificateStatus: 'CertChainError' as const } : {}),
+      idTokenInfo: { ...tariff, ...toIdTokenInfo2x(info, call.version) },
+      ...(certificateStatus ? { certificateStatus } : {}),
     };
   });
 }

@@ -14,6 +14,8 @@ export interface IdToken {
   /** 1.6 parentIdTag, 2.x groupIdToken. */
   parentIdToken: string | null;
   personalMessage: PersonalMessage | null;
+  /** The user (driver) who owns the token; their sessions are the transactions started with it. */
+  userId: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,7 +29,8 @@ export interface IdTokenFields {
   personalMessage: PersonalMessage | null;
 }
 
-function toIdToken(r: Record<string, unknown>): IdToken {
+/** An `id_tokens` row as the API shows it. */
+export function toIdToken(r: Record<string, unknown>): IdToken {
   return {
     idToken: r.id_token as string,
     type: (r.type as string) ?? null,
@@ -35,6 +38,7 @@ function toIdToken(r: Record<string, unknown>): IdToken {
     expiresAt: iso(r.expires_at),
     parentIdToken: (r.parent_id_token as string) ?? null,
     personalMessage: (r.personal_message as PersonalMessage) ?? null,
+    userId: r.user_id === null || r.user_id === undefined ? null : Number(r.user_id),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };
@@ -79,13 +83,14 @@ export async function listIdTokens(db: Queryable, f: { limit: number; offset: nu
 }
 
 /** Changes the given fields (null clears); false if no such token. */
-export async function updateIdToken(db: Queryable, idToken: string, p: Partial<IdTokenFields>): Promise<boolean> {
+export async function updateIdToken(db: Queryable, idToken: string, p: Partial<IdTokenFields> & { userId?: number | null }): Promise<boolean> {
   const sets = ['updated_at = now()'];
   const params: unknown[] = [idToken];
   if (p.status) sets.push(`status = $${params.push(p.status)}`);
   if (p.type !== undefined) sets.push(`type = $${params.push(p.type)}`);
   if (p.expiresAt !== undefined) sets.push(`expires_at = $${params.push(p.expiresAt)}`);
   if (p.parentIdToken !== undefined) sets.push(`parent_id_token = $${params.push(p.parentIdToken)}`);
+  if (p.userId !== undefined) sets.push(`user_id = $${params.push(p.userId)}`);
   if (p.personalMessage !== undefined) {
     sets.push(`personal_message = $${params.push(p.personalMessage && JSON.stringify(p.personalMessage))}::jsonb`);
   }
@@ -105,4 +110,17 @@ export async function activeTransactionOf(db: Queryable, idToken: string, except
     [idToken, exceptTransactionId ?? -1],
   );
   return r.rows[0]?.id;
+}
+
+/**
+ * The station's master pass group id (2.x AuthCtrlr.MasterPassGroupId, C16) as its device model
+ * holds it (NotifyReport, GetVariables or an accepted SetVariables); undefined when not set.
+ */
+export async function masterPassGroup(db: Queryable, stationId: string): Promise<string | undefined> {
+  const r = await db.query<{ value: string | null }>(
+    `select value from device_model_variables where station_id = $1 and component_name = 'AuthCtrlr' and component_instance = ''
+       and evse_id = 0 and variable_name = 'MasterPassGroupId' and variable_instance = '' and attribute_type = 'Actual'`,
+    [stationId],
+  );
+  return r.rows[0]?.value?.trim() || undefined;
 }

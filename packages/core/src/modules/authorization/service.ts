@@ -55,8 +55,12 @@ export class AuthorizationService {
     return repo.listIdTokens(this.ctx.db, { ...q, ...page(q) });
   }
 
-  async update(idToken: string, p: Partial<IdTokenFields>): Promise<IdToken> {
+  /** Changes a token; `userId` makes a user (driver) its owner, null removes the owner. */
+  async update(idToken: string, p: Partial<IdTokenFields> & { userId?: number | null }): Promise<IdToken> {
     this.check({ idToken, ...p });
+    if (typeof p.userId === 'number' && !(await this.ctx.db.query('select 1 from users where id = $1', [p.userId])).rows.length) {
+      throw new AppError('USER_NOT_FOUND', `User ${p.userId} does not exist: see GET /api/v1/users`, { field: 'body.userId' });
+    }
     if (!(await repo.updateIdToken(this.ctx.db, idToken, p))) await this.get(idToken);
     return this.get(idToken);
   }
@@ -91,6 +95,20 @@ export class AuthorizationService {
       return { ...info, status: 'ConcurrentTx' };
     }
     return info;
+  }
+
+  /**
+   * C16: the decision for a token presented at a 2.x station if it is a master pass there (its
+   * group, the parent id token, is the station's AuthCtrlr.MasterPassGroupId; case insensitive),
+   * else undefined. A master pass stops any transaction and starts none, so it is never
+   * ConcurrentTx.
+   */
+  async masterPass(stationId: string, token: PresentedIdToken): Promise<IdTokenInfo | undefined> {
+    if (token.type === 'NoAuthorization') return undefined;
+    const group = await repo.masterPassGroup(this.ctx.db, stationId);
+    if (!group) return undefined;
+    const info = await this.authorize(token);
+    return info.parentIdToken?.toLowerCase() === group.toLowerCase() ? info : undefined;
   }
 
   private check(t: {

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../config.js';
+import { AppError } from '../../errors.js';
 import type { CoreContext } from '../../context.js';
 import { iso, num } from '../../rows.js';
 import type { CommandService } from '../commands/service.js';
-import { certificateFromDer, certificateHashData, describeCertificate, loadSigningCa, parseCertificates, parseCsr, PkiError, type SigningCa, type X509Certificate } from './pki.js';
+import { certificateFromDer, certificateHashData, describeCertificate, loadSigningCa, normalizeSerial, parseCertificates, parseCsr, PkiError, type SigningCa, type X509Certificate } from './pki.js';
+import { ExternalCaSigner } from './external-signer.js';
+import { buildOcspRequest, OcspError, OcspResponder, parseOcspResponse, relayOcsp, REVOCATION_REASONS, type CertificateStatus, type OcspRequestData } from './ocsp.js';
 import * as repo from './repository.js';
 import { BuiltinSigner, NO_SIGNER, type CertificateSigner, type StationCertificateType } from './signer.js';
 
@@ -39,6 +42,8 @@ export class CertificateManager {
   private signer: CertificateSigner = NO_SIGNER;
   /** CA certificates Voltlane knows (station CA, V2G CA): issuers for the OCPP issuer key hash. */
   private knownCas: X509Certificate[] = [];
+  /** Answers OCSP for what the CAs whose key Voltlane holds issued (M06, `/ocsp`). */
+  private responder = new OcspResponder([], async () => ({ status: 'unknown' }));
 
   constructor(private readonly ctx: CoreContext) {}
 
@@ -48,10 +53,95 @@ export class CertificateManager {
     const cas: Partial<Record<StationCertificateType, SigningCa>> = {};
     if (c.tlsCa && c.tlsCaKey) cas.ChargingStationCertificate = await loadCa(c.tlsCa, c.tlsCaKey, 'VOLTLANE_TLS_CA', 'VOLTLANE_TLS_CA_KEY');
     if (c.v2gCaCert && c.v2gCaKey) cas.V2GCertificate = await loadCa(c.v2gCaCert, c.v2gCaKey, 'VOLTLANE_V2G_CA_CERT', 'VOLTLANE_V2G_CA_KEY');
-    if (Object.keys(cas).length) this.signer = new BuiltinSigner(cas, c.certValidityDays);
+    const builtin = Object.keys(cas).length ? new BuiltinSigner(cas, c.certValidityDays, `${c.publicUrl}/ocsp`) : undefined;
+    if (builtin) this.signer = builtin;
+    const ext = c.pkiServices.externalCa;
+    if (ext) {
+      // The external CA signs everything except what a configured built-in V2G CA signs.
+      const external = new ExternalCaSigner(ext);
+      this.signer = {
+        cannotSign: () => undefined,
+        sign: (r) => (r.certificateType === 'V2GCertificate' && cas.V2GCertificate && builtin ? builtin : external).sign(r),
+      };
+    }
     for (const path of [c.tlsCa, c.v2gCaCert]) {
       if (path) this.knownCas.push(...parseCertificates(await readFile(path, 'utf8')));
     }
+    this.responder = new OcspResponder(Object.values(cas), (ca, serial) => this.issuedStatus(ca, serial));
+  }
+
+  /** What Voltlane knows of a certificate a CA of its own issued: revoked, good, or unknown. */
+  private async issuedStatus(ca: SigningCa, serialNumber: string): Promise<CertificateStatus> {
+    const row = await repo.findIssuedBySerial(this.ctx.db, serialNumber, ca.cert.subject);
+    if (!row) return { status: 'unknown' };
+    return row.revokedAt ? { status: 'revoked', revokedAt: row.revokedAt, reason: row.revocationReason ?? undefined } : { status: 'good' };
+  }
+
+  /** The built-in OCSP responder: a DER OCSPResponse for a DER OCSPRequest (the `/ocsp` endpoint). */
+  ocspRespond(requestDer: Uint8Array): Promise<Uint8Array> {
+    return this.responder.respond(requestDer);
+  }
+
+  /**
+   * GetCertificateStatus (M06): a certificate one of Voltlane's CAs issued is answered by the
+   * built-in responder, without network; any other goes as a DER OCSP request to the station's
+   * responderURL. Accepted carries the base64 DER OCSPResponse; Failed says why.
+   */
+  async certificateStatus(stationId: string, d: OcspRequestData): Promise<{ status: 'Accepted' | 'Failed'; statusInfo?: StatusInfo; ocspResult?: string }> {
+    let der: Uint8Array;
+    try {
+      der = buildOcspRequest(d);
+    } catch (err) {
+      if (!(err instanceof OcspError)) throw err;
+      return { status: 'Failed', statusInfo: { reasonCode: 'InvalidRequest', additionalInfo: err.message } };
+    }
+    if (this.responder.serves(d)) {
+      const ocspResult = Buffer.from(await this.responder.respond(der)).toString('base64');
+      return { status: 'Accepted', ocspResult };
+    }
+    const r = await relayOcsp(d.responderURL, der);
+    if (r.status === 'Failed') this.ctx.log.warn({ stationId, responderURL: d.responderURL, reason: r.statusInfo }, 'OCSP request failed');
+    return r;
+  }
+
+  /**
+   * C07: the status of an EV's contract certificate chain, from the OCSP request data a station
+   * sends with Authorize (leaf first, then sub-CAs). Each certificate's status is asked like M06
+   * (Voltlane's own responder, else the responder the station names): any revoked certificate
+   * gives CertificateRevoked; all good gives Accepted. When a status cannot be established (no
+   * data, responder unreachable or erring, certificate unknown) the answer is CertChainError:
+   * Voltlane never vouches for a chain it could not check.
+   */
+  async contractCertificateStatus(stationId: string, hashData: OcspRequestData[]): Promise<'Accepted' | 'CertificateRevoked' | 'CertChainError'> {
+    if (hashData.length === 0) return 'CertChainError';
+    const results = await Promise.all(hashData.map(async (d) => {
+      const r = await this.certificateStatus(stationId, d);
+      if (r.status !== 'Accepted' || !r.ocspResult) return { d, status: 'unchecked' as const, why: r.statusInfo?.additionalInfo ?? r.statusInfo?.reasonCode };
+      const single = parseOcspResponse(Buffer.from(r.ocspResult, 'base64')).responses.find((x) => x.serialNumber === normalizeSerial(d.serialNumber));
+      return { d, status: single?.status ?? ('unknown' as const), why: single ? undefined : 'the OCSP response does not name this certificate' };
+    }));
+    if (results.some((r) => r.status === 'revoked')) return 'CertificateRevoked';
+    const unchecked = results.filter((r) => r.status !== 'good');
+    if (unchecked.length === 0) return 'Accepted';
+    this.ctx.log.warn({ stationId, unchecked: unchecked.map((r) => ({ serialNumber: r.d.serialNumber, status: r.status, why: r.why })) }, 'contract certificate status could not be established');
+    return 'CertChainError';
+  }
+
+  /**
+   * Revokes a certificate Voltlane issued to a station: its OCSP responder answers "revoked"
+   * from now on. Revoking twice keeps the first time and reason.
+   */
+  async revoke(stationId: string, serialNumber: string, reason = 'unspecified'): Promise<{ serialNumber: string; revokedAt: string; revocationReason: string }> {
+    if (!REVOCATION_REASONS.includes(reason)) {
+      throw new AppError('VALIDATION_FAILED', `reason must be one of ${REVOCATION_REASONS.join(', ')}`, { field: 'body.reason' });
+    }
+    const serial = serialNumber.toLowerCase().replace(/^0x/, '').replace(/^0+(?=.)/, '');
+    const r = await repo.revokeIssued(this.ctx.db, stationId, serial, reason);
+    if (!r) {
+      throw new AppError('NOT_FOUND', `Voltlane issued no certificate with serial number ${serial} to station ${stationId}: see GET /api/v1/stations/${stationId}/certificates`);
+    }
+    this.ctx.log.info({ stationId, serialNumber: serial, reason: r.revocationReason }, 'station certificate revoked');
+    return { serialNumber: serial, revokedAt: r.revokedAt.toISOString(), revocationReason: r.revocationReason };
   }
 
   /** Replaces the signer (an external CA). */
@@ -165,6 +255,7 @@ export class CertificateManager {
         expiresSoon: soon(r.not_after),
         status: r.status as string,
         ...(r.status_info ? { statusInfo: r.status_info as string } : {}),
+        ...(r.revoked_at ? { revokedAt: iso(r.revoked_at), revocationReason: r.revocation_reason as string } : {}),
         id: num(r.id),
         updatedAt: iso(r.created_at)!,
       })),

@@ -8,3 +8,9 @@ export {
   PkiError, createCa, loadSigningCa, issueCertificate, generateKeyPair, privateKeyPem, distinguishedName, describeCertificate,
   parseCertificates, parseCsr, createCsr, certificateFromDer, certificateHashData, chainPem, type SigningCa, type CertificateInfo, type CertificateHashData,
 } from './pki.js';
+export { ExternalCaSigner, type ExternalCaOptions } from './external-signer.js';
+export {
+  OcspResponder, buildOcspRequest, parseOcspResponse, relayOcsp, REVOCATION_REASONS, OcspError,
+  type OcspRequestData, type CertificateStatus, type OcspSingleStatus,
+} from './ocsp.js';
+export { forwardEvCertificate, type EvCertificateRequest, type EvCertificateAnswer } from './v2g-certificates.js';

@@ -3,12 +3,14 @@ import type { CommandService } from '../commands/service.js';
 import { normalize } from './ocpp16.js';
 import * as repo from './repository.js';
 import type { SecurityService } from './service.js';
+import { forwardEvCertificate, type EvCertificateRequest } from './v2g-certificates.js';
 
 /** Every GetCertificateIdUseEnumType: what "all types" means when GetInstalledCertificateIds names none. */
 const ALL_TYPES = ['V2GRootCertificate', 'MORootCertificate', 'CSMSRootCertificate', 'V2GCertificateChain', 'ManufacturerRootCertificate'];
 
 /**
- * OCPP 2.0.1/2.1 security (A02-A05) and certificate management (M03-M05; M01, M02, M06 answered Failed).
+ * OCPP 2.0.1/2.1 security (A02-A05) and certificate management: M01/M02 forwarded to a contract
+ * certificate service, M03-M05, M06 answered by the built-in OCSP responder or relayed.
  */
 export function registerSecurity201(reg: HandlerRegistry, security: SecurityService, commands: CommandService): void {
   reg.on201('SecurityEventNotification', async (call, req) => {
@@ -20,24 +22,26 @@ export function registerSecurity201(reg: HandlerRegistry, security: SecurityServ
     security.certificates.requestSignature(call.stationId, req.csr, req.certificateType ?? 'ChargingStationCertificate', commands, req.certificateType !== undefined),
   );
 
-  // M01/M02 (EV contract certificate install/update) need an ISO 15118 contract certificate service and
-  // M06 an OCSP relay; Voltlane has neither yet, so it says so instead of returning something unusable.
-  reg.on201('Get15118EVCertificate', async () => ({
-    status: 'Failed',
-    statusInfo: {
-      reasonCode: 'NotConfigured',
-      additionalInfo: 'This CSMS has no ISO 15118 contract certificate service (V2G root / MO pool) configured; Plug & Charge certificate installation is not available',
-    },
-    exiResponse: '',
-  }));
+  // M01/M02: forwarded to the contract certificate service when one is configured (VOLTLANE_V2G_CERT_URL).
+  reg.on201('Get15118EVCertificate', async (call, req) => {
+    const service = security.config.pkiServices.v2gCertService;
+    if (!service) {
+      return {
+        status: 'Failed',
+        statusInfo: {
+          reasonCode: 'NotConfigured',
+          additionalInfo: 'This CSMS has no ISO 15118 contract certificate service configured (VOLTLANE_V2G_CERT_URL); Plug & Charge certificate installation is not available',
+        },
+        exiResponse: '',
+      };
+    }
+    const answer = await forwardEvCertificate(service, call.stationId, req as EvCertificateRequest, call.version === 'ocpp2.1');
+    if (answer.status === 'Failed') security.log.warn({ stationId: call.stationId, statusInfo: answer.statusInfo }, 'Get15118EVCertificate failed');
+    return answer;
+  });
 
-  reg.on201('GetCertificateStatus', async () => ({
-    status: 'Failed',
-    statusInfo: {
-      reasonCode: 'NotConfigured',
-      additionalInfo: 'This CSMS does not relay OCSP requests (no OCSP responder access configured); check the certificate status another way',
-    },
-  }));
+  // M06: Voltlane's own CA answers for what it issued; other certificates go to the responder named.
+  reg.on201('GetCertificateStatus', async (call, req) => security.certificates.certificateStatus(call.stationId, req.ocspRequestData));
 
   reg.effect201('InstallCertificate', async (stationId, req, res) => {
     if (res.status === 'Accepted') await security.certificates.installed(stationId, req.certificateType, req.certificate);

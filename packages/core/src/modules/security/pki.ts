@@ -196,6 +196,8 @@ export async function issueCertificate(
     days: number;
     /** DNS names and IP addresses for a server certificate. */
     hosts?: string[];
+    /** OCSP responder URL written into the certificate (Authority Information Access). */
+    ocspUrl?: string;
   },
 ): Promise<x509.X509Certificate> {
   const notAfter = new Date(Math.min(Date.now() + opts.days * DAY_MS, ca.cert.notAfter.getTime()));
@@ -204,6 +206,7 @@ export async function issueCertificate(
     await x509.SubjectKeyIdentifierExtension.create(opts.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(ca.cert.publicKey),
   ];
+  if (opts.ocspUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: [opts.ocspUrl] }));
   if (opts.hosts?.length) {
     extensions.push(new x509.SubjectAlternativeNameExtension(opts.hosts.map((h) => ({ type: isIP(h) ? ('ip' as const) : ('dns' as const), value: h }))));
   }

@@ -99,7 +99,7 @@ export async function listIssued(db: Queryable, f: { stationId?: string | undefi
   if (f.stationId) where.push(`station_id = $${params.push(f.stationId)}`);
   if (f.before) where.push(`not_after < $${params.push(f.before)}`);
   const r = await db.query(
-    `select id, station_id, certificate_type, serial_number, subject, issuer, not_before, not_after, status, status_info, created_at
+    `select id, station_id, certificate_type, serial_number, subject, issuer, not_before, not_after, status, status_info, revoked_at, revocation_reason, created_at
      from issued_certificates ${where.length ? `where ${where.join(' and ')}` : ''}
      order by ${f.stationId ? 'id desc' : 'not_after'} limit $${params.length + 1} offset $${params.length + 2}`,
     [...params, f.limit, f.offset],
@@ -213,4 +213,29 @@ export async function completeProfileUpgrade(db: Queryable, stationId: string, p
 /** SignedFirmwareStatusNotification (1.6 Security Whitepaper): the same column FirmwareStatusNotification sets. */
 export async function setFirmwareStatus(db: Queryable, stationId: string, status: string, at: Date): Promise<void> {
   await db.query('update stations set firmware_status = $2, firmware_status_at = $3 where id = $1', [stationId, status, at]);
+}
+
+/** A certificate Voltlane issued, by serial number and issuer (the OCSP responder's question). */
+export async function findIssuedBySerial(db: Queryable, serialNumber: string, issuer: string): Promise<{ revokedAt: Date | null; revocationReason: string | null } | undefined> {
+  const r = await db.query<{ revoked_at: Date | string | null; revocation_reason: string | null }>(
+    'select revoked_at, revocation_reason from issued_certificates where serial_number = $1 and issuer = $2 order by revoked_at nulls last limit 1',
+    [serialNumber, issuer],
+  );
+  const row = r.rows[0];
+  return row && { revokedAt: row.revoked_at ? new Date(row.revoked_at) : null, revocationReason: row.revocation_reason };
+}
+
+/** Marks a certificate issued to a station revoked (once); undefined when there is none with that serial. */
+export async function revokeIssued(db: Queryable, stationId: string, serialNumber: string, reason: string): Promise<{ revokedAt: Date; revocationReason: string } | undefined> {
+  await db.query(
+    `update issued_certificates set revoked_at = now(), revocation_reason = $3, updated_at = now()
+     where station_id = $1 and serial_number = $2 and revoked_at is null`,
+    [stationId, serialNumber, reason],
+  );
+  const r = await db.query<{ revoked_at: Date | string; revocation_reason: string }>(
+    'select revoked_at, revocation_reason from issued_certificates where station_id = $1 and serial_number = $2 and revoked_at is not null limit 1',
+    [stationId, serialNumber],
+  );
+  const row = r.rows[0];
+  return row && { revokedAt: new Date(row.revoked_at), revocationReason: row.revocation_reason };
 }

@@ -43,6 +43,15 @@ export class SecurityService {
     return this.ctx.db;
   }
 
+  /** Configuration and log, for the handlers. */
+  get config() {
+    return this.ctx.config;
+  }
+
+  get log() {
+    return this.ctx.log;
+  }
+
   /** Loads the configured CAs; call once before accepting stations. */
   init(): Promise<void> {
     return this.certificates.init();

@@ -38,6 +38,8 @@ export class BuiltinSigner implements CertificateSigner {
   constructor(
     private readonly cas: Partial<Record<StationCertificateType, SigningCa>>,
     private readonly validityDays: number,
+    /** Voltlane's OCSP responder, written into the certificates (stations find it there for M06). */
+    private readonly ocspUrl?: string,
   ) {}
 
   cannotSign(certificateType: StationCertificateType): string | undefined {
@@ -55,6 +57,7 @@ export class BuiltinSigner implements CertificateSigner {
       publicKey: r.csr.csr.publicKey,
       purpose: r.certificateType === 'V2GCertificate' ? 'v2g' : 'client',
       days: this.validityDays,
+      ...(this.ocspUrl ? { ocspUrl: this.ocspUrl } : {}),
     });
     return { certificateChain: chainPem(leaf, ca), leaf: describeCertificate(leaf) };
   }

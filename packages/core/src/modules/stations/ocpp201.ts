@@ -1,8 +1,16 @@
 import type { HandlerRegistry } from '../../registry.js';
+import { saveNetworkProfile } from './network-profiles.js';
 import type { StationService } from './service.js';
 
-/** OCPP 2.0.1/2.1 provisioning (B01-B04) and availability (G01): BootNotification, Heartbeat, StatusNotification. */
+/**
+ * OCPP 2.0.1/2.1 provisioning (B01-B04, B09) and availability (G01): BootNotification, Heartbeat,
+ * StatusNotification; the connection profiles sent with SetNetworkProfile and the answers.
+ */
 export function registerStations201(reg: HandlerRegistry, stations: StationService): void {
+  reg.effect201('SetNetworkProfile', async (stationId, req, res) => {
+    await saveNetworkProfile(stations.db, stationId, req.configurationSlot, req.connectionData as unknown as Record<string, unknown>, res.status, res.statusInfo);
+  });
+
   reg.on201('BootNotification', async (call, req) => {
     const cs = req.chargingStation;
     const r = await stations.boot(

@@ -164,3 +164,79 @@ export async function storedCost(db: Queryable, transactionId: number): Promise<
   if (!row?.cost_currency) return undefined;
   return { tariffId: row.tariff_id, currency: row.cost_currency, exclVat: row.cost_excl_vat, inclVat: row.cost_incl_vat };
 }
+
+/** A stretch of a transaction priced with one tariff (I06); tariff null = no tariff (free). */
+export interface TariffPeriod {
+  seq: number;
+  startsAt: Date;
+  tariffId: string | null;
+  tariff: Tariff | null;
+  timeZone: string;
+  announced: boolean;
+}
+
+/** The tariff periods of a transaction in order (empty: the tariff never changed while it ran). */
+export async function tariffPeriods(db: Queryable, transactionId: number): Promise<TariffPeriod[]> {
+  const r = await db.query('select * from transaction_tariff_periods where transaction_id = $1 order by seq', [transactionId]);
+  return r.rows.map((x) => ({
+    seq: x.seq as number, startsAt: new Date(x.starts_at as string), tariffId: (x.tariff_id as string) ?? null,
+    tariff: (x.tariff as Tariff) ?? null, timeZone: x.time_zone as string, announced: x.announced as boolean,
+  }));
+}
+
+/** Appends a tariff period to a transaction. */
+export async function addTariffPeriod(db: Queryable, transactionId: number, p: Omit<TariffPeriod, 'seq'>): Promise<void> {
+  await db.query(
+    `insert into transaction_tariff_periods (transaction_id, seq, starts_at, tariff_id, tariff, time_zone, announced)
+     select $1, coalesce(max(seq) + 1, 0), $2, $3, $4, $5, $6 from transaction_tariff_periods where transaction_id = $1`,
+    [transactionId, p.startsAt, p.tariffId, p.tariff && JSON.stringify(p.tariff), p.timeZone, p.announced],
+  );
+}
+
+/** Marks a transaction's tariff periods as told to the station; true if one was not yet. */
+export async function markAnnounced(db: Queryable, transactionId: number): Promise<boolean> {
+  const r = await db.query('update transaction_tariff_periods set announced = true where transaction_id = $1 and not announced', [transactionId]);
+  return r.rowCount > 0;
+}
+
+/** Active transactions of a station, or of every station with an assignment of a tariff. */
+export async function activeTransactionIds(db: Queryable, f: { stationId?: string; tariffId?: string }): Promise<number[]> {
+  const r = f.stationId
+    ? await db.query<{ id: number | string }>(`select id from transactions where status = 'active' and station_id = $1`, [f.stationId])
+    : await db.query<{ id: number | string }>(
+      `select id from transactions where status = 'active' and station_id in (select station_id from tariff_assignments where tariff_id = $1)
+       union select transaction_id from transaction_tariff_periods p join transactions t on t.id = p.transaction_id
+       where t.status = 'active' and p.tariff_id = $1`,
+      [f.tariffId],
+    );
+  return r.rows.map((x) => Number(x.id));
+}
+
+/** A transaction of a station by the station's (2.x) transaction id: id, EVSE and token. */
+export async function findByOcppId(db: Queryable, stationId: string, ocppTransactionId: string): Promise<{ id: number; evseId: number; idToken: string | null } | undefined> {
+  const r = await db.query<{ id: number | string; evse_id: number; id_token: string | null }>(
+    'select id, evse_id, id_token from transactions where station_id = $1 and ocpp_transaction_id = $2',
+    [stationId, ocppTransactionId],
+  );
+  const row = r.rows[0];
+  return row ? { id: Number(row.id), evseId: row.evse_id, idToken: row.id_token } : undefined;
+}
+
+/** The display language of the token's owner (the user's locale), if the token has an owner. */
+export async function ownerLanguage(db: Queryable, idToken: string): Promise<string | undefined> {
+  const r = await db.query<{ locale: string }>(
+    'select u.locale from id_tokens t join users u on u.id = t.user_id where lower(t.id_token) = lower($1) order by (t.id_token = $1) desc limit 1',
+    [idToken],
+  );
+  return r.rows[0]?.locale || undefined;
+}
+
+/** The station-wide tariff for every driver (no EVSE, no group): the default a fallback message describes. */
+export async function stationDefault(db: Queryable, stationId: string): Promise<Tariff | undefined> {
+  const r = await db.query(
+    `select t.tariff from tariff_assignments a join tariffs t on t.id = a.tariff_id
+     where a.station_id = $1 and a.evse_id is null and a.id_token_group is null`,
+    [stationId],
+  );
+  return (r.rows[0]?.tariff as Tariff | undefined) ?? undefined;
+}

@@ -23,3 +23,10 @@ test('2.x: reported charging states split charging and parking; readings outside
   assert.equal(s.endEnergyWh, 900);
   assert.equal(s.timeZone, 'Europe/Amsterdam');
 });
+
+test('a cut inside the transaction: the register there is interpolated from the readings around it', () => {
+  const points = [{ ts: t(10), energyWh: 2000, powerW: null, currentA: null }, { ts: t(30), energyWh: 6000, powerW: null, currentA: null }];
+  const s = toSession({ startedAt: t(0), end: t(15), meterStartWh: 1000, meterStopWh: null, cut: true }, points, [], 'UTC');
+  assert.equal(s.endEnergyWh, 3000);
+  assert.deepEqual(s.samples.map((x) => x.energyWh), [1000, 2000]);
+});

@@ -8,6 +8,8 @@ export interface TransactionFacts {
   end: Date;
   meterStartWh: number | null;
   meterStopWh: number | null;
+  /** `end` cuts the transaction (a tariff change): the register there is interpolated from later readings. */
+  cut?: boolean;
 }
 
 /** OCPP 2.x ChargingStateEnumType -> OCPI: only Charging is charging time, the rest is parking. */
@@ -47,6 +49,19 @@ export function toSession(tx: TransactionFacts, points: MeterPoint[], states: { 
     last = samples[samples.length - 1]!;
   }
   const readings = samples.flatMap((s) => (s.energyWh === undefined ? [] : [s.energyWh]));
-  const endEnergyWh = tx.meterStopWh ?? (readings.length ? Math.max(...readings) : undefined);
+  const endEnergyWh = tx.meterStopWh ?? (tx.cut ? atCut(samples, points, end) : undefined) ?? (readings.length ? Math.max(...readings) : undefined);
   return { samples, end: tx.end, ...(endEnergyWh !== undefined ? { endEnergyWh } : {}), timeZone };
+}
+
+/**
+ * The register at a cut inside the transaction (a tariff change, I06) when a reading after the
+ * cut is known: interpolated linearly between the last reading before it and the first after.
+ */
+function atCut(samples: PeriodSample[], points: MeterPoint[], end: number): number | undefined {
+  const after = points.find((p) => p.ts.getTime() > end && p.energyWh !== null);
+  const before = samples.filter((s) => s.energyWh !== undefined).at(-1);
+  if (!after || !before || after.energyWh === null) return undefined;
+  const span = after.ts.getTime() - before.at.getTime();
+  if (span <= 0) return before.energyWh;
+  return before.energyWh! + ((after.energyWh - before.energyWh!) * (end - before.at.getTime())) / span;
 }

@@ -40,9 +40,11 @@ async function send(o: Ocpp2, what: Requested, evse: Connector | undefined): Pro
       await st.notify('LogStatusNotification', { status: st.logStatus }, true);
       return;
     case 'SignChargingStationCertificate':
-    case 'SignV2GCertificate':
-      await st.notify('SignCertificate', { csr: st.certificateRequest(), certificateType: what === 'SignV2GCertificate' ? 'V2GCertificate' : 'ChargingStationCertificate' }, true);
+    case 'SignV2GCertificate': {
+      const certificateType = what === 'SignV2GCertificate' ? 'V2GCertificate' : 'ChargingStationCertificate';
+      await st.notify('SignCertificate', { csr: await st.certificateRequest(certificateType), certificateType }, true);
       return;
+    }
   }
 }
 

@@ -10,11 +10,14 @@ const MAX_CERTIFICATES = 10;
  * installs (identified by hashes of their PEM text: the simulator does not parse X.509).
  */
 export const security: Handlers201<'CertificateSigned' | 'InstallCertificate' | 'DeleteCertificate' | 'GetInstalledCertificateIds'> = {
-  CertificateSigned(o, req) {
-    const ok = PEM_CERT.test(req.certificateChain) && req.certificateChain.length <= o.model.int('SecurityCtrlr', 'MaxCertificateChainSize');
-    o.st.log(`CertificateSigned (${req.certificateType ?? 'ChargingStationCertificate'}) ${ok ? 'accepted' : 'rejected'}`);
-    if (!ok) o.st.later('CertificateSigned', () => o.securityEvent('InvalidChargingStationCertificate', 'CertificateSigned with an invalid chain'));
-    return { status: ok ? 'Accepted' : 'Rejected' };
+  async CertificateSigned(o, req) {
+    const type = req.certificateType ?? 'ChargingStationCertificate';
+    const problem = req.certificateChain.length > o.model.int('SecurityCtrlr', 'MaxCertificateChainSize')
+      ? 'the chain is longer than SecurityCtrlr.MaxCertificateChainSize'
+      : await o.st.ownCertificates.install(req.certificateChain, type);
+    o.st.log(`CertificateSigned (${type}) ${problem ? `rejected: ${problem}` : 'accepted: installed'}`);
+    if (problem) o.st.later('CertificateSigned', () => o.securityEvent('InvalidChargingStationCertificate', problem.slice(0, 255)));
+    return { status: problem ? 'Rejected' : 'Accepted' };
   },
 
   InstallCertificate(o, req) {
