@@ -34,5 +34,5 @@ run worker  worker-2  8092
 
 echo "API      http://127.0.0.1:8080/api/v1 (token: $VOLTLANE_ADMIN_TOKEN), docs http://127.0.0.1:8080/docs"
 echo "Chargers ws://127.0.0.1:8081/ocpp/{stationId} or ws://127.0.0.1:8082/ocpp/{stationId}"
-echo "Health   http://127.0.0.1:{8080,8081,8082,8091,8092}/health"
+echo "Health   http://127.0.0.1:{8080,8081,8082,8091,8092}/health (a worker's lists the shards it consumes)"
 wait

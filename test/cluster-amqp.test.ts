@@ -177,6 +177,41 @@ describe('cluster: 2 gateways, 2 workers, 1 API over RabbitMQ', { skip }, () => 
     assert.deepEqual([gone.status, gone.body.error.code], [409, 'STATION_OFFLINE']);
   });
 
+  it('an API node streams live events raised on workers, shows raw frames held by a gateway, and closes a deleted station\'s socket', async () => {
+    assert.equal((await api('POST', '/api/v1/stations', { id: 'CL-LIVE' })).status, 201);
+    const ac = new AbortController();
+    const res = await fetch(`${apiUrl}/api/v1/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: ac.signal });
+    const seen: string[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) seen.push(decoder.decode(chunk, { stream: true }));
+      } catch {
+        // aborted
+      }
+    })();
+    const cp = new RPCClient({ endpoint: gw[0], identity: 'CL-LIVE', protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
+    peers.push(cp);
+    await cp.connect();
+    assert.equal((await cp.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'live' })).status, 'Accepted');
+    await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await eventually(async () => {
+      const text = seen.join('');
+      return ['station.connected', 'station.booted', 'connector.status'].every((e) => text.includes(`event: ${e}\ndata: {"stationId":"CL-LIVE"`));
+    }, 10_000, 'live events from the worker on the API node');
+
+    const frames = await api('GET', '/api/v1/stations/CL-LIVE/frames?direction=in');
+    assert.equal(frames.status, 200);
+    const actions = frames.body.items.map((f: { text: string }) => JSON.parse(f.text)[2]);
+    assert.deepEqual(actions, ['StatusNotification', 'BootNotification']);
+
+    const closed = new Promise<void>((resolve) => cp.once('close', () => resolve()));
+    assert.equal((await api('DELETE', '/api/v1/stations/CL-LIVE')).status, 204);
+    await closed;
+    ac.abort();
+    await reading;
+  });
+
   it('spreads stations over shards by a stable hash', () => {
     assert.equal(shardOf('CL-1', shards), shardOf('CL-1', shards));
     const used = new Set(Array.from({ length: 200 }, (_, i) => shardOf(`CP-${i}`, shards)));

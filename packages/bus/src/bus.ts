@@ -22,6 +22,8 @@ export interface ConnectionEvent {
   at: Date;
   remoteAddress?: string;
   reason?: string;
+  /** Cluster mode: node id of the gateway that holds (or held) the socket; set by the bus. */
+  gateway?: string;
 }
 
 /** A command for a station, sent from the API side to whichever gateway holds its socket. */

@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RpcEndpoint, RpcError, isOcppVersion, type OcppVersion, type RpcEvent } from '@voltlane/ocpp';
-import { StationOfflineError, type Bus, type StationCommand } from '@voltlane/bus';
-import { FrameLog } from './frame-log.js';
+import { StationOfflineError, type Bus, type ConnectionEvent, type StationCommand } from '@voltlane/bus';
+import { FrameLog, type FrameEntry } from './frame-log.js';
 import { parseStationPath } from './path.js';
 import { clientCertificate, type ClientCertificate } from './tls-identity.js';
 
@@ -59,6 +59,17 @@ export interface GatewayOptions {
   inspectorMaxChars?: number;
   /** Server pings at this interval and drops connections that miss two pongs (0 = off). */
   pingIntervalSec?: number;
+  /**
+   * Cluster API nodes hold no sockets: raw frames and "close this station's socket" are asked of
+   * the gateways over the bus instead of this process's memory.
+   */
+  remote?: RemoteGateways;
+}
+
+/** What an API node asks of the cluster's gateways (see {@link GatewayOptions.remote}). */
+export interface RemoteGateways {
+  frames(stationId: string, limit: number, direction?: 'in' | 'out'): Promise<FrameEntry[]>;
+  disconnect(stationId: string, reason: string): Promise<void>;
 }
 
 
@@ -68,6 +79,8 @@ interface Link {
   ws: WebSocket;
   rpc: RpcEndpoint;
   alive: boolean;
+  /** When the socket was attached (ms since epoch). */
+  since: number;
 }
 
 /**
@@ -82,6 +95,9 @@ export class Gateway {
   private readonly links = new Map<string, Link>();
   private readonly wss: WebSocketServer;
   private readonly pingTimer: NodeJS.Timeout | undefined;
+  /** Connection events on their way to the bus; close() waits for them. */
+  private readonly announcing = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(private readonly opts: GatewayOptions) {
     this.frames = new FrameLog(opts.inspectorFramesPerStation, opts.inspectorMaxChars);
@@ -110,9 +126,26 @@ export class Gateway {
     return this.links.has(stationId);
   }
 
+  /** Ids of the stations connected to this gateway (only those connected for at least `minAgeMs`). */
+  stationIds(minAgeMs = 0): string[] {
+    if (minAgeMs <= 0) return [...this.links.keys()];
+    const before = Date.now() - minAgeMs;
+    return [...this.links.values()].filter((l) => l.since <= before).map((l) => l.stationId);
+  }
+
+  /**
+   * Recent raw frames of a station, newest first: from this gateway's memory, or on a cluster API
+   * node from every gateway (a station that moved has frames on several).
+   */
+  async listFrames(stationId: string, limit = 100, direction?: 'in' | 'out'): Promise<FrameEntry[]> {
+    if (this.opts.remote) return this.opts.remote.frames(stationId, limit, direction);
+    return this.frames.list(stationId, limit, direction);
+  }
+
   /** Handles an HTTP upgrade request; refuses anything that is not a valid station connection. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    if (this.closing) return refuse(socket, 503, 'This gateway is shutting down; connect again (to another gateway)');
     this.upgrade(req, socket, head).catch((error: unknown) => {
       this.opts.log.error({ err: error }, 'upgrade failed');
       refuse(socket, 500, 'Internal error');
@@ -185,7 +218,7 @@ export class Gateway {
         this.opts.bus.stationCall({ stationId, version, action, payload, messageId, receivedAt: new Date() }),
       onEvent: (e) => this.onRpcEvent(stationId, e),
     });
-    const link: Link = { stationId, version, ws, rpc, alive: true };
+    const link: Link = { stationId, version, ws, rpc, alive: true, since: Date.now() };
     this.links.set(stationId, link);
     this.attempt(stationId, remoteAddress, 'accepted', 'connected', version);
 
@@ -215,13 +248,17 @@ export class Gateway {
       this.attempt(stationId, remoteAddress, 'closed', reason, version);
       if (this.links.get(stationId) !== link) return; // replaced: the new link owns the station
       this.links.delete(stationId);
-      this.opts.bus
-        .connection({ type: 'disconnected', stationId, version, at: new Date(), reason })
-        .catch((err: unknown) => log.error({ stationId, err }, 'disconnect handling failed'));
+      this.announce({ type: 'disconnected', stationId, version, at: new Date(), reason });
     });
-    this.opts.bus
-      .connection({ type: 'connected', stationId, version, at: new Date(), ...(remoteAddress ? { remoteAddress } : {}) })
-      .catch((err: unknown) => log.error({ stationId, err }, 'connect handling failed'));
+    this.announce({ type: 'connected', stationId, version, at: new Date(), ...(remoteAddress ? { remoteAddress } : {}) });
+  }
+
+  private announce(event: ConnectionEvent): void {
+    const p = this.opts.bus
+      .connection(event)
+      .catch((err: unknown) => this.opts.log.error({ stationId: event.stationId, err }, `${event.type === 'connected' ? 'connect' : 'disconnect'} handling failed`))
+      .finally(() => this.announcing.delete(p));
+    this.announcing.add(p);
   }
 
   /** Sends a command over the station's socket and resolves with its validated reply. */
@@ -236,13 +273,23 @@ export class Gateway {
     return this.links.get(stationId)?.version;
   }
 
-  /** Closes one station's connection (e.g. after it was deleted). */
+  /** Closes one station's connection (e.g. after it was deleted), wherever it is in a cluster. */
   disconnect(stationId: string, reason: string): void {
+    if (this.opts.remote) {
+      this.opts.remote.disconnect(stationId, reason).catch((err: unknown) =>
+        this.opts.log.warn({ stationId, err: (err as Error).message }, 'could not ask the gateways to close the socket'),
+      );
+      return;
+    }
     this.links.get(stationId)?.ws.close(1000, reason);
   }
 
-  /** Closes every connection so chargers reconnect (elsewhere), and stops accepting new ones. */
+  /**
+   * Closes every connection so chargers reconnect (elsewhere), refuses new ones, and resolves once
+   * the disconnect events are handed to the bus.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.pingTimer) clearInterval(this.pingTimer);
     const closing = [...this.links.values()].map(
       (l) =>
@@ -257,6 +304,7 @@ export class Gateway {
     );
     await Promise.all(closing);
     this.wss.close();
+    while (this.announcing.size) await Promise.allSettled([...this.announcing]);
   }
 
   private pingAll(): void {
@@ -325,7 +373,9 @@ function wsErrorCloseCode(code: string | undefined): number | undefined {
   return 1002;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   const body = JSON.stringify({ error: { code: `HTTP_${status}`, message: reason } });

@@ -63,11 +63,3 @@ export function shardOf(stationId: string, shards: number): number {
   }
   return (h >>> 0) % shards;
 }
-
-/**
- * Consumer priority of a worker on a shard (rendezvous hashing): each shard prefers a different
- * worker, so on brokers where single-active-consumer honours priorities, shards spread over workers.
- */
-export function shardPriority(workerId: string, shard: number): number {
-  return shardOf(`${workerId}#${shard}`, 1000);
-}
