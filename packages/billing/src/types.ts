@@ -111,10 +111,20 @@ export interface CostLine {
   inclVat: string;
 }
 
+/** The part of a session's cost taxed at one VAT rate (decimal strings). */
+export interface VatShare {
+  /** VAT percentage as a decimal string; null: the tariff gives no VAT (OCPI: not the same as 0 %). */
+  rate: string | null;
+  exclVat: string;
+  inclVat: string;
+}
+
 /** The cost of a session: decimal strings in the tariff currency. */
 export interface SessionCost {
   currency: string;
   exclVat: string;
   inclVat: string;
   lines: CostLine[];
+  /** The totals split by VAT rate (after min_price/max_price), for invoices. */
+  vat: VatShare[];
 }
