@@ -16,7 +16,7 @@ function find(dir, out = []) {
 }
 
 const filter = process.argv.slice(2);
-let files = [...find('packages'), ...find('test')].sort();
+let files = [...find('packages'), ...find('test'), ...find('bench')].sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',

@@ -3,9 +3,9 @@
  * offered rate; afterwards the stored rows are counted against the acknowledged messages.
  */
 import type { BenchOptions } from './args.js';
-import { connectFleet } from './fleet.js';
+import { connectBenchFleet } from './fleet.js';
 import { runLoad, SAMPLES_PER_MESSAGE, type LoadResult, type LoadStation } from './load.js';
-import { RssSampler } from './proc.js';
+import { CpuProbe, RssSampler } from './proc.js';
 import { apiPost, type Server } from './server.js';
 import { eachLimited, fmt, sleep } from './stats.js';
 import type { Session } from './session.js';
@@ -27,7 +27,8 @@ export interface LoadModeResult extends LoadResult {
     expectedMax: number;
     ok: boolean;
   };
-  serverRssEndMb: number;
+  /** RSS of each Voltlane process after the run, MB. */
+  rssEndMb: Record<string, number>;
 }
 
 /** Id tokens of the stations: one per station, as one token cannot charge twice at once (ConcurrentTx). */
@@ -40,7 +41,7 @@ function tagOf(i: number): string {
  * @example const result = await runLoadMode(opts, server, session);
  */
 export async function runLoadMode(opts: BenchOptions, server: Server, session: Session): Promise<LoadModeResult> {
-  const rss = new RssSampler(server.pid);
+  const rss = new RssSampler(server.processes);
   session.onCleanup(() => rss.stop());
 
   session.status(`creating ${fmt(opts.stations)} id tokens`);
@@ -52,21 +53,7 @@ export async function runLoadMode(opts: BenchOptions, server: Server, session: S
   );
 
   session.status(`connecting ${fmt(opts.stations)} stations`);
-  const fleet = await connectFleet(
-    {
-      url: server.wsUrl,
-      stations: opts.stations,
-      prefix: opts.prefix,
-      concurrency: opts.connectConcurrency,
-      connectors: opts.connectors,
-      callTimeoutMs: opts.timeoutSec * 1000,
-      progress: (n) => session.status(`connecting: ${fmt(n)}/${fmt(opts.stations)} accepted`),
-    },
-    (stop) => session.onCleanup(stop),
-  );
-  if (fleet.ready.length < opts.stations) {
-    session.note(`only ${fleet.ready.length} of ${opts.stations} stations connected; first problems: ${fleet.problems.slice(0, 3).join(' | ')}`);
-  }
+  const fleet = await connectBenchFleet(session, server, opts);
 
   session.status('starting one transaction per station');
   const charging: LoadStation[] = [];
@@ -89,26 +76,26 @@ export async function runLoadMode(opts: BenchOptions, server: Server, session: S
   // Let the StatusNotifications (Charging) that follow each start go out before the load.
   await sleep(1000);
 
-  const rowsBefore = opts.db === 'postgres' ? await server.countMeterValues() : 0;
+  const rowsBefore = server.usesPostgres ? await server.countMeterValues() : 0;
   const load = await runLoad(charging, {
     rate: opts.rate,
     warmupMs: opts.warmupSec * 1000,
     durationMs: opts.durationSec * 1000,
     jitter: opts.jitter,
-    serverPid: server.pid,
-    measurePostgres: opts.db === 'postgres',
+    cpu: new CpuProbe(server.processes, { postgres: server.usesPostgres, broker: server.usesBroker }),
     serverRss: rss,
     aborted: session.aborted,
     progress: (phase, acked) => session.status(`${phase}: ${fmt(acked)} MeterValues acknowledged in the window`),
   });
   const disconnects = fleet.disconnects();
-  const serverRssEndMb = rss.sample();
-  if (server.exited()) session.note(`the server exited during the run (${server.exitStatus()}); its log:\n${server.logTail()}`);
+  const rssEndMb = rss.sample();
+  const gone = server.exited();
+  if (gone) session.note(`exited during the run: ${gone}; the log:\n${server.logTail()}`);
 
   session.status('counting stored meter values');
   await fleet.stop();
   let rows: number;
-  if (opts.db === 'postgres') {
+  if (server.usesPostgres) {
     rows = (await server.countMeterValues()) - rowsBefore;
   } else {
     // PGlite allows one process per data folder: stop the server (it flushes and closes), then open it here.
@@ -128,6 +115,6 @@ export async function runLoadMode(opts: BenchOptions, server: Server, session: S
     disconnects,
     stationProblems: fleet.problems,
     persisted: { rows, expectedMin, expectedMax, ok: rows >= expectedMin && rows <= expectedMax },
-    serverRssEndMb,
+    rssEndMb,
   };
 }

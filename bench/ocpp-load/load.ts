@@ -7,7 +7,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { SimStation } from '@voltlane/sim';
-import { cpuSince, markCpu, type CpuWindow, type RssSampler } from './proc.js';
+import type { CpuProbe, CpuWindow, RssSampler } from './proc.js';
 import { Latencies, sleep, type LatencySummary } from './stats.js';
 
 /** Sampled values in each MeterValues (the simulator's default measurands on a 3-phase charger). */
@@ -30,8 +30,7 @@ export interface LoadOptions {
   durationMs: number;
   /** Relative jitter of each interval, e.g. 0.1 = +-10 %. */
   jitter: number;
-  serverPid: number;
-  measurePostgres: boolean;
+  cpu: CpuProbe;
   serverRss: RssSampler;
   /** Called about once a second while the load runs. */
   progress?: (phase: 'warm-up' | 'measuring' | 'draining', ackedInWindow: number) => void;
@@ -58,7 +57,8 @@ export interface LoadResult {
   /** All MeterValues that timed out or failed, warm-up included (they may or may not be stored). */
   unansweredTotal: number;
   cpu: CpuWindow;
-  serverRssMaxMb: number;
+  /** Highest RSS of each Voltlane process during the window, MB. */
+  rssMaxMb: Record<string, number>;
   /** Event-loop delay of the load generator during the window (its own share of the latency), ms. */
   generatorLoopDelay: { p50: number; p99: number; max: number };
 }
@@ -119,18 +119,18 @@ export async function runLoad(stations: LoadStation[], opts: LoadOptions): Promi
   const resolution = 5;
   const loopDelay = monitorEventLoopDelay({ resolution });
 
-  let cpuMark = markCpu(opts.serverPid, opts.measurePostgres);
+  let cpuMark = opts.cpu.mark();
   let cpu: CpuWindow | undefined;
-  let rssMax = 0;
+  let rssMax: Record<string, number> | undefined;
   const startTimer = setTimeout(() => {
-    cpuMark = markCpu(opts.serverPid, opts.measurePostgres);
+    cpuMark = opts.cpu.mark();
     opts.serverRss.reset();
     loopDelay.enable();
   }, opts.warmupMs);
   const endTimer = setTimeout(() => {
-    cpu = cpuSince(cpuMark, opts.serverPid, opts.measurePostgres);
+    cpu = opts.cpu.since(cpuMark);
     opts.serverRss.sample();
-    rssMax = opts.serverRss.maxMb;
+    rssMax = { ...opts.serverRss.maxMb };
     loopDelay.disable();
   }, opts.warmupMs + opts.durationMs);
   const ticker = setInterval(() => {
@@ -182,8 +182,8 @@ export async function runLoad(stations: LoadStation[], opts: LoadOptions): Promi
     clearTimeout(endTimer);
   }
   // Aborted before the window ended: measure what there is.
-  cpu ??= cpuSince(cpuMark, opts.serverPid, opts.measurePostgres);
-  if (!rssMax) rssMax = opts.serverRss.maxMb;
+  cpu ??= opts.cpu.since(cpuMark);
+  rssMax ??= { ...opts.serverRss.maxMb };
   const windowSeconds = Math.max(0.001, Math.min(performance.now(), windowEnd) - windowStart) / 1000;
   // The histogram records the time between two ticks of its timer: the lag is what exceeds the resolution.
   const lagMs = (v: number) => Math.max(0, v / 1e6 - resolution);
@@ -201,7 +201,7 @@ export async function runLoad(stations: LoadStation[], opts: LoadOptions): Promi
     ackedTotal,
     unansweredTotal,
     cpu,
-    serverRssMaxMb: rssMax,
+    rssMaxMb: rssMax,
     generatorLoopDelay: {
       p50: loopDelay.count ? lagMs(loopDelay.percentile(50)) : 0,
       p99: loopDelay.count ? lagMs(loopDelay.percentile(99)) : 0,

@@ -1,21 +1,25 @@
 /**
- * OCPP load benchmark (not a test: it prints figures).
+ * OCPP benchmarks (not tests: they print figures).
  *
- *   npm run bench:ocpp-load -- [--mode load|idle] [--db pglite|postgres] [--stations N] [--rate N] [--duration S]
+ *   npm run bench:ocpp-load -- [--mode load|idle|boot-storm|commands] [--target all-in-one|cluster] [--db pglite|postgres] ...
  *
- * Starts the Voltlane server as a child process on a free loopback port with a fresh database,
- * drives it with simulated OCPP 1.6 stations (@voltlane/sim) and reports throughput, latency,
- * CPU and memory, whether the targets are met and what bounds the figures. See --help and
- * docs/benchmarks.md.
+ * Starts Voltlane as child processes (the all-in-one server, or the cluster example: api,
+ * gateways, workers on RabbitMQ) on free loopback ports with a fresh database, drives it with
+ * simulated OCPP 1.6 stations (@voltlane/sim) and an HTTP client, and reports throughput,
+ * latency, CPU and memory per process, whether the targets are met and what bounds the figures.
+ * See --help and docs/benchmarks.md.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE, type BenchOptions } from './args.js';
+import { runBootStorm } from './boot-storm.js';
+import { startCluster } from './cluster.js';
+import { runCommands } from './commands-mode.js';
 import { runIdleMode } from './idle-mode.js';
 import { runLoadMode } from './load-mode.js';
 import { machineCpuSeconds, openFilesLimit } from './proc.js';
-import { printReport } from './report.js';
-import { startServer } from './server.js';
+import { printReport, type ModeResult } from './report.js';
+import { startServer, type Server, type ServerOptions } from './server.js';
 import { createSession } from './session.js';
 import { sleep } from './stats.js';
 
@@ -59,8 +63,7 @@ async function main(argv: string[]): Promise<number> {
     session.note(`the machine was already ${Math.round(busyPct)}% busy before the run (other processes): figures will be disturbed`);
   }
   try {
-    session.status(`starting the server (${opts.db})`);
-    const server = await startServer({
+    const serverOpts: ServerOptions = {
       root: ROOT,
       db: opts.db,
       databaseUrl: opts.databaseUrl,
@@ -69,16 +72,30 @@ async function main(argv: string[]): Promise<number> {
       cpuProfDir: opts.cpuProf ? resolve(opts.cpuProf) : undefined,
       logFile: opts.serverLog ? resolve(opts.serverLog) : undefined,
       inspectorFrames: opts.inspectorFrames,
-    });
+    };
+    let server: Server;
+    if (opts.target === 'cluster') {
+      session.status(`starting the cluster: api, ${opts.gateways} gateways, ${opts.workers} workers (RabbitMQ ${new URL(opts.amqpUrl).host}, PostgreSQL)`);
+      server = await startCluster({ ...serverOpts, amqpUrl: opts.amqpUrl, gateways: opts.gateways, workers: opts.workers });
+    } else {
+      session.status(`starting the server (${opts.db})`);
+      server = await startServer(serverOpts);
+    }
     session.onCleanup(() => server.cleanup());
     session.onExit(() => server.killSync());
-    const result = opts.mode === 'load' ? await runLoadMode(opts, server, session) : await runIdleMode(opts, server, session);
+    const runners: Record<typeof opts.mode, () => Promise<ModeResult>> = {
+      load: () => runLoadMode(opts, server, session),
+      idle: () => runIdleMode(opts, server, session),
+      'boot-storm': () => runBootStorm(opts, server, session),
+      commands: () => runCommands(opts, server, session),
+    };
+    const result = await runners[opts.mode]();
     if (session.aborted()) return 130;
-    session.status('stopping the server');
+    session.status('stopping Voltlane');
     await session.cleanup();
-    printReport(opts, result, session.notes);
-    if (opts.cpuProf) console.log(`Server CPU profile written to ${resolve(opts.cpuProf)}`);
-    if (opts.serverLog) console.log(`Server log kept in ${resolve(opts.serverLog)}`);
+    printReport(opts, server, result, session.notes);
+    if (opts.cpuProf) console.log(`CPU profiles written to ${resolve(opts.cpuProf)}`);
+    if (opts.serverLog) console.log(`Log kept in ${resolve(opts.serverLog)}`);
     return 0;
   } finally {
     await session.cleanup();

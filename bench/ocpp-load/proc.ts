@@ -100,73 +100,111 @@ export function openFilesLimit(): number | undefined {
   }
 }
 
+/** A process whose CPU and memory the report shows (a Voltlane process: the all-in-one server or a cluster node). */
+export interface Watched {
+  /** e.g. `server`, `api-1`, `gateway-2`. */
+  name: string;
+  role: 'server' | 'api' | 'gateway' | 'worker';
+  pid: number;
+}
+
+/** What else to measure besides the Voltlane processes and the load generator. */
+export interface CpuScope {
+  /** All `postgres` processes on the machine. */
+  postgres: boolean;
+  /** RabbitMQ (the Erlang VM, `beam.smp`). */
+  broker: boolean;
+}
+
 /** Readings taken at the start of a measuring window, to compute averages at its end. */
 export interface CpuMark {
   at: number;
-  server: number;
+  processes: number[];
   generator: number;
   postgres: number;
+  broker: number;
   machine: { busy: number; total: number };
 }
 
 /** Average CPU over a window, each in % of one core (machine: % of all cores). */
 export interface CpuWindow {
   seconds: number;
+  /** Each Voltlane process, in the order given. */
+  processes: { name: string; role: Watched['role']; pct: number }[];
+  /** All Voltlane processes together. */
   serverPct: number;
   generatorPct: number;
   /** Sum over all `postgres` processes on the machine (0 when not measured). */
   postgresPct: number;
+  /** RabbitMQ's Erlang VM (0 when not measured). */
+  brokerPct: number;
   machinePct: number;
   /** CPU used by everything else on the machine (other processes, kernel), in % of one core: disturbs the figures when high. */
   otherPct: number;
 }
 
 /**
- * Takes the CPU readings that {@link cpuSince} compares against.
- * @example const m = markCpu(server.pid, true); ...; const w = cpuSince(m, server.pid, true);
+ * CPU of the Voltlane processes, the load generator, PostgreSQL, RabbitMQ and the machine over
+ * a window, from /proc.
+ * @example const probe = new CpuProbe(server.processes, { postgres: true, broker: false }); const m = probe.mark(); ...; probe.since(m).serverPct
  */
-export function markCpu(serverPid: number, withPostgres: boolean): CpuMark {
-  const u = process.cpuUsage();
-  return {
-    at: performance.now(),
-    server: processCpuSeconds(serverPid) ?? 0,
-    generator: (u.user + u.system) / 1e6,
-    postgres: withPostgres ? cpuSecondsByName('postgres') : 0,
-    machine: machineCpuSeconds(),
-  };
-}
+export class CpuProbe {
+  constructor(
+    readonly processes: Watched[],
+    readonly scope: CpuScope,
+  ) {}
 
-/** Average CPU use since `mark`. */
-export function cpuSince(mark: CpuMark, serverPid: number, withPostgres: boolean): CpuWindow {
-  const now = markCpu(serverPid, withPostgres);
-  const seconds = (now.at - mark.at) / 1000;
-  const pct = (a: number, b: number) => (seconds > 0 ? ((b - a) / seconds) * 100 : 0);
-  const machineTotal = now.machine.total - mark.machine.total;
-  const serverPct = pct(mark.server, now.server);
-  const generatorPct = pct(mark.generator, now.generator);
-  const postgresPct = withPostgres ? pct(mark.postgres, now.postgres) : 0;
-  const machineBusyPct = pct(mark.machine.busy, now.machine.busy);
-  return {
-    seconds,
-    serverPct,
-    generatorPct,
-    postgresPct,
-    machinePct: machineTotal > 0 ? ((now.machine.busy - mark.machine.busy) / machineTotal) * 100 : 0,
-    otherPct: Math.max(0, machineBusyPct - serverPct - generatorPct - postgresPct),
-  };
+  /** Takes the readings that {@link since} compares against. */
+  mark(): CpuMark {
+    const u = process.cpuUsage();
+    return {
+      at: performance.now(),
+      processes: this.processes.map((p) => processCpuSeconds(p.pid) ?? 0),
+      generator: (u.user + u.system) / 1e6,
+      postgres: this.scope.postgres ? cpuSecondsByName('postgres') : 0,
+      broker: this.scope.broker ? cpuSecondsByName('beam.smp') : 0,
+      machine: machineCpuSeconds(),
+    };
+  }
+
+  /** Average CPU use since `mark`. */
+  since(mark: CpuMark): CpuWindow {
+    const now = this.mark();
+    const seconds = (now.at - mark.at) / 1000;
+    const pct = (a: number, b: number) => (seconds > 0 ? (Math.max(0, b - a) / seconds) * 100 : 0);
+    const machineTotal = now.machine.total - mark.machine.total;
+    const processes = this.processes.map((p, i) => ({ name: p.name, role: p.role, pct: pct(mark.processes[i] ?? 0, now.processes[i] ?? 0) }));
+    const serverPct = processes.reduce((a, p) => a + p.pct, 0);
+    const generatorPct = pct(mark.generator, now.generator);
+    const postgresPct = pct(mark.postgres, now.postgres);
+    const brokerPct = pct(mark.broker, now.broker);
+    const machineBusyPct = pct(mark.machine.busy, now.machine.busy);
+    return {
+      seconds,
+      processes,
+      serverPct,
+      generatorPct,
+      postgresPct,
+      brokerPct,
+      machinePct: machineTotal > 0 ? ((now.machine.busy - mark.machine.busy) / machineTotal) * 100 : 0,
+      otherPct: Math.max(0, machineBusyPct - serverPct - generatorPct - postgresPct - brokerPct),
+    };
+  }
 }
 
 /**
- * Samples a process's RSS every `everyMs` and keeps the maximum.
- * @example const rss = new RssSampler(pid); ...; rss.reset(); ...; console.log(rss.maxMb); rss.stop();
+ * Samples the RSS of several processes every `everyMs` and keeps each one's maximum.
+ * @example const rss = new RssSampler(server.processes); ...; rss.reset(); ...; rss.maxMb['server']; rss.stop();
  */
 export class RssSampler {
-  maxMb = 0;
-  lastMb = 0;
+  /** Maximum per process name since the last reset, MB. */
+  maxMb: Record<string, number> = {};
+  /** Last reading per process name, MB. */
+  lastMb: Record<string, number> = {};
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly pid: number,
+    private readonly processes: Watched[],
     everyMs = 250,
   ) {
     this.timer = setInterval(() => this.sample(), everyMs);
@@ -174,19 +212,25 @@ export class RssSampler {
     this.sample();
   }
 
-  /** Reads the RSS now (also updates the maximum). */
-  sample(): number {
-    const mb = processRssMb(this.pid);
-    if (mb !== undefined) {
-      this.lastMb = mb;
-      if (mb > this.maxMb) this.maxMb = mb;
+  /** Reads the RSS now (also updates the maxima); returns the readings by process name. */
+  sample(): Record<string, number> {
+    for (const p of this.processes) {
+      const mb = processRssMb(p.pid);
+      if (mb === undefined) continue;
+      this.lastMb[p.name] = mb;
+      if (mb > (this.maxMb[p.name] ?? 0)) this.maxMb[p.name] = mb;
     }
-    return this.lastMb;
+    return { ...this.lastMb };
   }
 
-  /** Starts a new maximum from the current value. */
+  /** Sum of the last readings of all processes (or of one role), MB. */
+  total(role?: Watched['role']): number {
+    return this.processes.filter((p) => !role || p.role === role).reduce((a, p) => a + (this.lastMb[p.name] ?? 0), 0);
+  }
+
+  /** Starts new maxima from the current values. */
   reset(): void {
-    this.maxMb = 0;
+    this.maxMb = {};
     this.sample();
   }
 

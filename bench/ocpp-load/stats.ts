@@ -80,3 +80,25 @@ export async function eachLimited<T>(items: readonly T[], concurrency: number, f
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Lays out rows as an aligned text table (first row = header); columns after the first are right-aligned.
+ * @example table([['a', 'b'], ['x', '1']]) // -> '  a  b\n  -  -\n  x  1'
+ */
+export function table(rows: string[][], indent = '  '): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const line = (r: string[]) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const [head, ...body] = rows;
+  if (!head) return '';
+  return [line(head), line(head.map((_, i) => '-'.repeat(widths[i]!))), ...body.map(line)].join('\n');
+}
+
+/**
+ * Lays out figure/value pairs with the values in one left-aligned column.
+ * @example kvTable([['rate', '5,000 msg/s']]) // -> '  rate  5,000 msg/s'
+ */
+export function kvTable(rows: [string, string][], indent = '  '): string {
+  const w = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`).join('\n');
+}

@@ -86,6 +86,7 @@ export const IdToken = Type.Object(
     expiresAt: Nullable(Type.String({ format: 'date-time' })),
     parentIdToken: Nullable(Type.String({ description: '1.6 parentIdTag; 2.x groupIdToken' })),
     personalMessage: Nullable(PersonalMessage),
+    userId: Type.Optional(Nullable(Type.Integer({ description: 'the user (driver) who owns the token; null: nobody' }))),
   },
   open,
 );

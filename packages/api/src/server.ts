@@ -5,6 +5,8 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, type Core, type Logger } from '@voltlane/core';
 import type { Gateway } from '@voltlane/gateway';
@@ -16,9 +18,22 @@ import { commandRoutes } from './routes/commands.js';
 import { fileRoutes } from './routes/files.js';
 import { eventRoutes } from './routes/events.js';
 import { deviceModelRoutes } from './routes/device-model.js';
-import { securityRoutes } from './routes/security.js';
+import { ocspRoutes, securityRoutes } from './routes/security.js';
 import { blockRoutes } from './routes/blocks.js';
 import { tariffRoutes } from './routes/tariffs.js';
+import { webAppRoutes } from './web.js';
+import { installAccessControl } from './auth.js';
+import { authRoutes } from './routes/auth.js';
+import { setupRoutes } from './routes/setup.js';
+import { meRoutes } from './routes/me.js';
+import { userRoutes } from './routes/users.js';
+import { publicRoutes } from './routes/public.js';
+import { locationRoutes } from './routes/locations.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { cdrRoutes } from './routes/cdrs.js';
+import { invoiceRoutes } from './routes/invoices.js';
+import { exportRoutes } from './routes/exports.js';
+import { searchRoutes } from './routes/search.js';
 
 export interface ApiOptions {
   core: Core;
@@ -36,8 +51,6 @@ export interface ApiOptions {
 }
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/files\//, /^\/$/];
 
 /**
  * The HTTP server: REST API under /api/v1, OpenAPI 3.1 at /openapi.json, the API page at /docs,
@@ -59,6 +72,10 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
     done(null, body),
   );
   app.addSchema(ErrorBody);
+  // Cookies are parsed before the access check reads the session cookie; login attempts are limited per route.
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  installAccessControl(app, opts);
 
   await app.register(swagger, {
     openapi: {
@@ -68,30 +85,21 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
         version: '0.1.0',
         description:
           'Manage stations, id tokens and transactions, and send any OCPP command to a charger and get its reply. ' +
-          'Authenticate with `Authorization: Bearer <admin token>`. Lists are `{"items": [...], "total": N}` with `limit`/`offset`. ' +
+          'Authenticate with `Authorization: Bearer <token>` (the admin token, or a per-user API token from POST /api/v1/me/api-tokens), ' +
+          'or in a browser with the `voltlane_session` cookie from POST /api/v1/auth/login (cookie requests that change data send `x-voltlane-csrf: 1`). ' +
+          'Roles: admin (everything), operator (stations, sessions, tariffs), driver (own sessions and id tokens under /api/v1/me); see docs/users.md. Lists are `{"items": [...], "total": N}` with `limit`/`offset`. ' +
           'Errors are `{"error": {"code": "...", "message": "..."}}`.\n\n' +
           'Chargers connect to `ws://HOST:PORT/ocpp/{stationId}` (subprotocol `ocpp1.6`). Server settings (environment): ' +
           '`VOLTLANE_HTTP_PORT` (8080), `VOLTLANE_HOST` (127.0.0.1), `VOLTLANE_DATA_DIR` (./data), `DATABASE_URL` (optional PostgreSQL), ' +
           '`VOLTLANE_ADMIN_TOKEN` (generated and printed once when unset), `VOLTLANE_UNKNOWN_STATIONS` (accept|pending|reject, default pending).',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'voltlane_session' } },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
-    if (PUBLIC.some((p) => p.test(path))) return;
-    const header = req.headers.authorization;
-    const query = (req.query as Record<string, unknown> | undefined)?.token;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof query === 'string' && path === '/api/v1/events' ? query : undefined;
-    if (!token || !opts.checkAdminToken(token)) {
-      return reply.code(401).send({
-        error: { code: 'UNAUTHORIZED', message: 'Send "Authorization: Bearer <token>" with the admin token printed at first start (or VOLTLANE_ADMIN_TOKEN)' },
-      });
-    }
-  });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
@@ -117,13 +125,13 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}; see /docs` } }),
   );
 
-  app.get('/health', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/health', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => {
     const extra = opts.health ? await opts.health() : {};
     if (extra.ready === false) reply.code(503);
     return { status: extra.ready === false ? 'starting' : 'ok', database: opts.core.ctx.db.kind, stationsConnected: opts.gateway.connectedCount, ...extra };
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => reply.redirect('/app/'));
 
   await app.register(
     async (api) => {
@@ -136,10 +144,23 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
       securityRoutes(api as unknown as App, opts);
       blockRoutes(api as unknown as App, opts);
       tariffRoutes(api as unknown as App, opts);
+      authRoutes(api as unknown as App, opts);
+      setupRoutes(api as unknown as App, opts);
+      meRoutes(api as unknown as App, opts);
+      userRoutes(api as unknown as App, opts);
+      publicRoutes(api as unknown as App, opts);
+      locationRoutes(api as unknown as App, opts);
+      dashboardRoutes(api as unknown as App, opts);
+      cdrRoutes(api as unknown as App, opts);
+      invoiceRoutes(api as unknown as App, opts);
+      exportRoutes(api as unknown as App, opts);
+      searchRoutes(api as unknown as App, opts);
     },
     { prefix: '/api/v1' },
   );
   fileRoutes(app, opts);
+  ocspRoutes(app, opts);
+  await webAppRoutes(app);
   return app;
 }
 

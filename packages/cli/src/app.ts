@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { migrate, openDb, type Db } from '@voltlane/db';
 import { LocalBus, type Bus } from '@voltlane/bus';
 import { createCore, describeConfig, LiveEvents, type Core, type Logger, type VoltlaneConfig } from '@voltlane/core';
-import { Gateway } from '@voltlane/gateway';
+import { Gateway, type RemoteGateways } from '@voltlane/gateway';
 import { buildApi, setupAdminToken, type App } from '@voltlane/api';
 import { tlsServerOptions } from './tls.js';
 
@@ -26,10 +26,11 @@ export interface Voltlane {
  * The OCPP edge wired to the core: identity checks (security profiles), connection attempts
  * recorded for the inspector and as security events, frame limits from the configuration.
  */
-export function createGateway(core: Core, bus: Bus, config: VoltlaneConfig, log: Logger): Gateway {
+export function createGateway(core: Core, bus: Bus, config: VoltlaneConfig, log: Logger, remote?: RemoteGateways): Gateway {
   return new Gateway({
     bus,
     log,
+    ...(remote ? { remote } : {}),
     authenticate: (id, credentials) => core.security.authenticate(id, credentials, (sid, password) => core.stations.authenticate(sid, password)),
     recordAttempt: (a) => {
       core.inspector.record(a);

@@ -8,6 +8,7 @@ import { openConfiguredDb, startVoltlane } from './app.js';
 import { CLUSTER_ROLES, loadClusterSettings, startClusterNode, type ClusterRole } from './cluster.js';
 import { startDemo } from './demo.js';
 import { runCertsCli } from './certs.js';
+import { runUsersCli } from './users.js';
 
 const USAGE = `Usage: voltlane <command> [options]
 
@@ -24,6 +25,9 @@ Commands:
   certs dev        Development CA and server certificate for TLS; prints the settings to use.
                    [--dir ./data/certs] [--host 127.0.0.1] [--force]
   certs station ID Client certificate for a security profile 3 station [--dir ./data/certs] [--days 365]
+  users create-admin --email E [--name N]
+                   Create an admin user to log in to the web app (/app/); asks for the password
+                   (or VOLTLANE_NEW_PASSWORD). Also: users set-password --email E, users list.
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -34,6 +38,15 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'certs') return void (process.exitCode = await runCertsCli(rest));
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: undefined });
+  if (command === 'users') {
+    const db = await openConfiguredDb(config, log);
+    try {
+      process.exitCode = await runUsersCli(rest, db, log);
+    } finally {
+      await db.close();
+    }
+    return;
+  }
   if (command === 'migrate') {
     const db = await openConfiguredDb(config, log);
     const { applied } = await migrate(db, (m) => log.info(m));
@@ -55,6 +68,12 @@ async function main(argv: string[]): Promise<void> {
     );
   }
   console.log(`  Voltlane is running: API ${v.url}/api/v1 · docs ${v.url}/docs · chargers ${v.url.replace('http', 'ws')}/ocpp/{stationId}\n`);
+  if (!(await v.core.users.hasAdmin())) {
+    console.log(
+      `  No users yet. Create the first admin: open ${v.url}/app/setup and paste the admin token,\n` +
+        '  or run `npm run voltlane -- users create-admin --email you@example.com` (see docs/users.md).\n',
+    );
+  }
   const demo = rest.includes('--demo') ? await startDemo(v) : undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {

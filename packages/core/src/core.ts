@@ -25,6 +25,13 @@ import { DisplayMessageService } from './modules/display-messages/service.js';
 import { MonitoringService } from './modules/monitoring/service.js';
 import { PasswordRotationService } from './modules/stations/password-rotation.js';
 import { SecurityService } from './modules/security/service.js';
+import { DriverService, UserService } from './modules/users/index.js';
+import { LocationService } from './modules/locations/index.js';
+import { CdrService } from './modules/cdrs/service.js';
+import { InvoiceService } from './modules/invoices/service.js';
+import { PaymentService } from './modules/payments/service.js';
+import { ExportService } from './modules/exports/service.js';
+import { SearchService } from './modules/search/service.js';
 
 /**
  * The CSMS core: one service per functional block, wired to the bus. Station CALLs arrive as
@@ -51,6 +58,16 @@ export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}
   const monitoring = new MonitoringService(ctx);
   const passwordRotation = new PasswordRotationService(ctx, stations, commands);
   const security = new SecurityService(ctx);
+  const users = new UserService(ctx);
+  const locations = new LocationService(ctx);
+  const driver = new DriverService(ctx, { authorization, commands, tariffs });
+  const cdrs = new CdrService(ctx);
+  const invoices = new InvoiceService(ctx);
+  const payments = new PaymentService(ctx, invoices);
+  const exportJobs = new ExportService(ctx);
+  const search = new SearchService(ctx);
+  // One CDR per completed transaction, made before the station's stop is answered.
+  transactions.onCompleted((tx) => cdrs.completionWrite(tx));
 
   registerStations16(registry, stations);
   registerStations201(registry, stations);
@@ -64,14 +81,9 @@ export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}
   dataTransfer.register16(registry);
   security.register16(registry);
 
-  registerAuthorization201(registry, authorization);
-  registerTransactions201(registry, transactions, (stationId, transactionId, totalCost) =>
-    setImmediate(() =>
-      commands.send(stationId, 'CostUpdated', { totalCost, transactionId }).catch((err: unknown) =>
-        ctx.log.warn({ stationId, transactionId, err: (err as Error).message }, 'CostUpdated not delivered'),
-      ),
-    ),
-  );
+  tariffs.useCommands(commands);
+  registerAuthorization201(registry, authorization, tariffs, (stationId, hashData) => security.certificates.contractCertificateStatus(stationId, hashData));
+  registerTransactions201(registry, transactions, tariffs);
   for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, displayMessages, deviceModel, monitoring, security]) m.register201(registry);
 
   async function handleStationCall(call: StationCall): Promise<unknown> {
@@ -85,8 +97,8 @@ export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}
   }
 
   async function handleConnection(e: ConnectionEvent): Promise<void> {
-    if (e.type === 'connected') await stations.connected(e.stationId, e.version, e.at);
-    else await stations.disconnected(e.stationId, e.at, e.reason);
+    if (e.type === 'connected') await stations.connected(e.stationId, e.version, e.at, e.gateway);
+    else await stations.disconnected(e.stationId, e.at, e.reason, e.gateway);
   }
 
   if (opts.consumeBus ?? true) {
@@ -96,13 +108,16 @@ export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}
 
   return {
     ctx, registry, stations, authorization, reservations, transactions, tariffs, localList, smartCharging, configuration,
-    firmware, dataTransfer, displayMessages, inspector, commands, deviceModel, security, monitoring, passwordRotation,
+    firmware, dataTransfer, displayMessages, inspector, commands, deviceModel, security, monitoring, passwordRotation, users, driver, locations,
+    cdrs, invoices, payments, exports: exportJobs, search,
     async start(): Promise<void> {
       await stations.resetOnline();
       reservations.startSweeper();
+      await exportJobs.start();
     },
     async stop(): Promise<void> {
       reservations.stopSweeper();
+      await exportJobs.stop();
       await transactions.flush();
       await inspector.flush();
     },

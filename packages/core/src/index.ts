@@ -17,3 +17,11 @@ export type { VendorHook, DataTransferStatus } from './modules/data-transfer/ser
 export * from './modules/security/index.js';
 export type { StoredTariff, TariffAssignment } from './modules/tariffs/repository.js';
 export type { TransactionCost } from './modules/tariffs/service.js';
+export * from './modules/users/index.js';
+export * from './modules/locations/index.js';
+export type { StoredCdr } from './modules/cdrs/repository.js';
+export type { Invoice, InvoiceStatus, Customer, Party } from './modules/invoices/repository.js';
+export type { Payment } from './modules/payments/service.js';
+export type { PaymentProvider, PaymentStatus, ProviderPayment, WebhookUpdate } from './modules/payments/provider.js';
+export * from './modules/exports/index.js';
+export * from './modules/search/index.js';

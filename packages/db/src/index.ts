@@ -6,7 +6,8 @@
  * await migrate(db, console.log);
  * await db.transaction(async (tx) => tx.query('update stations set online = $1 where id = $2', [true, 'CP1']));
  */
-export type { Db, OpenDbOptions, QueryResult, Queryable, ScriptRunner } from './types.js';
+export type { CopyOutOptions, Db, OpenDbOptions, QueryResult, Queryable, ScriptRunner } from './types.js';
 export { openDb } from './open.js';
 export { migrate, migrationsDir } from './migrate.js';
 export { testDatabases, type TestDatabase } from './testing.js';
+export { inlineParams } from './copy.js';

@@ -1,4 +1,3 @@
-import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { Db, OpenDbOptions } from './types.js';
 
@@ -10,5 +9,7 @@ import type { Db, OpenDbOptions } from './types.js';
  */
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
   if (opts.url) return openPostgres({ ...opts, url: opts.url });
+  // Loaded only for the embedded database: PGlite costs ~45 MB of memory in a process that doesn't use it.
+  const { openPglite } = await import('./pglite.js');
   return openPglite(opts.dataDir);
 }

@@ -16,7 +16,6 @@
  */
 import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
-import { types as pgliteTypes, type ParserOptions } from '@electric-sql/pglite';
 
 /** Type OIDs we normalise. */
 export const OID = {
@@ -37,27 +36,13 @@ export function parseInt8(text: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
-const identity = (text: string): string => text;
+export const identity = (text: string): string => text;
 
 type Nested<T> = T | null | Nested<T>[];
 
 function mapNested<T>(value: Nested<string>, fn: (text: string) => T): Nested<T> {
   if (value === null) return null;
   return Array.isArray(value) ? value.map((v) => mapNested(v, fn)) : fn(value);
-}
-
-/** PGlite parsers; its array parsers look up these element parsers, so arrays follow. */
-export function pgliteParsers(): ParserOptions {
-  const bytea = pgliteTypes.parsers[OID.BYTEA]!;
-  return {
-    [OID.INT8]: parseInt8,
-    [OID.DATE]: identity,
-    [OID.INTERVAL]: identity,
-    [OID.BYTEA]: (text: string) => {
-      const u8 = bytea(text) as Uint8Array;
-      return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-    },
-  };
 }
 
 /** node-postgres type config for one pool; leaves the process-wide `pg.types` untouched. */

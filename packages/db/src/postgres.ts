@@ -1,6 +1,8 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { copyStatement, inlineParams, keyColumn } from './copy.js';
 import { pgTypesConfig } from './parsers.js';
-import type { Db, OpenDbOptions, QueryResult, ScriptRunner } from './types.js';
+import type { CopyOutOptions, Db, OpenDbOptions, QueryResult, ScriptRunner } from './types.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -35,7 +37,8 @@ async function createSchema(url: string, schema: string): Promise<void> {
 
 /**
  * Opens a node-postgres pool on `opts.url`. With `opts.schema`, the schema is created if missing
- * and is the only entry in search_path. Sessions use TimeZone=UTC, as PGlite does.
+ * and search_path is that schema, then public (where database-wide extensions such as pg_trgm
+ * live). Sessions use TimeZone=UTC, as PGlite does.
  * @example const db = await openPostgres({ url: 'postgres://postgres@localhost/voltlane' });
  */
 export async function openPostgres(opts: OpenDbOptions & { url: string }): Promise<Db> {
@@ -47,7 +50,7 @@ export async function openPostgres(opts: OpenDbOptions & { url: string }): Promi
       throw new Error(`Invalid schema name "${schema}": use lower-case letters, digits and _`);
     }
     await createSchema(url, schema);
-    options += ` -c search_path=${schema}`;
+    options += ` -c search_path=${schema},public`;
   }
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, options, types: pgTypesConfig() });
   // An idle connection that drops (server restart, network) is an 'error' event: log, never crash.
@@ -76,6 +79,25 @@ export async function openPostgres(opts: OpenDbOptions & { url: string }): Promi
         client.release(broken); // a connection that cannot roll back is destroyed, not reused
       }
     },
+    copyOut: (sql, params, opts) => copyOutStream(pool, onError, sql, params, opts),
     close: () => pool.end(),
   };
+}
+
+/** One `COPY (...) TO STDOUT` on a pool connection; a copy stopped early destroys the connection. */
+async function* copyOutStream(pool: pg.Pool, onError: (err: Error) => void, sql: string, params: unknown[], opts: CopyOutOptions): AsyncGenerator<Buffer> {
+  const key = keyColumn(opts.key);
+  const select = `select * from (${inlineParams(sql, params)}) q order by q.${key}`;
+  const client = await pool.connect();
+  client.on('error', onError);
+  let finished = false;
+  try {
+    const stream = client.query(copyTo(copyStatement(select, 'stdout', opts.header ?? false)));
+    for await (const chunk of stream) yield chunk as Buffer;
+    finished = true;
+  } finally {
+    client.off('error', onError);
+    // Mid-COPY the connection cannot take another query: closing it ends the copy on the server.
+    client.release(finished ? undefined : true);
+  }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from './migrate.js';
-import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { Db } from './types.js';
 
@@ -25,6 +24,7 @@ export function testDatabases(): TestDatabase[] {
     {
       name: 'pglite',
       async open() {
+        const { openPglite } = await import('./pglite.js');
         const db = await openPglite();
         await migrate(db);
         return { db, cleanup: () => db.close() };

@@ -30,8 +30,28 @@ export interface Db extends ScriptRunner {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside BEGIN/COMMIT (ROLLBACK on throw). On PGlite transactions are serialised with a mutex. */
   transaction<T>(fn: (tx: ScriptRunner) => Promise<T>): Promise<T>;
+  /**
+   * Streams the result of one SELECT as CSV exactly as PostgreSQL's COPY writes it (RFC 4180 quoting,
+   * NULL as an empty field, "" for an empty string, LF line ends), ordered by `opts.key`, without
+   * loading it: PostgreSQL runs one `COPY (...) TO STDOUT` on a pool connection; PGlite copies
+   * keyset-paginated batches (`key > last`), so other statements run between batches.
+   * Parameters are inlined as literals (COPY takes none): write `$n` only as placeholders.
+   * Stopping the iteration early cancels the copy.
+   * @example for await (const chunk of db.copyOut('select id, station_id from transactions where station_id = $1', ['CP1'], { key: 'id', header: true })) out.write(chunk);
+   */
+  copyOut(sql: string, params: unknown[], opts: CopyOutOptions): AsyncIterable<Buffer>;
   /** Waits for running work, then closes the database or pool. */
   close(): Promise<void>;
+}
+
+/** Options of {@link Db.copyOut}. */
+export interface CopyOutOptions {
+  /** A result column that is unique and never null (usually the primary key): rows come in its order. */
+  key: string;
+  /** Start with a row of column names (also when there are no rows). Default false. */
+  header?: boolean;
+  /** Rows per PGlite batch (default 5,000). */
+  batchRows?: number;
 }
 
 /** How to open a {@link Db}. */
@@ -40,7 +60,7 @@ export interface OpenDbOptions {
   url?: string;
   /** PGlite data directory; `'memory://'` or undefined means in-memory. */
   dataDir?: string;
-  /** PostgreSQL only: schema to use as search_path, created if missing (test isolation). */
+  /** PostgreSQL only: schema to use as search_path (then public, for extensions), created if missing (test isolation). */
   schema?: string;
   /** PostgreSQL only: maximum connections in the pool (default 10). */
   poolSize?: number;

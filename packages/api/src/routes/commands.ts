@@ -8,6 +8,7 @@ export function commandRoutes(app: App, { core }: ApiOptions): void {
   const actions201 = schemasFor('ocpp2.0.1').csmsActions();
   const only21 = schemasFor('ocpp2.1').csmsActions().filter((a) => !actions201.includes(a));
   app.post('/stations/:id/commands/:action', {
+    config: { access: 'operator' },
     schema: {
       tags: ['commands'],
       summary: 'Send an OCPP command to a station and return its reply',

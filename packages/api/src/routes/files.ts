@@ -11,6 +11,7 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 export function fileRoutes(app: App, { core }: ApiOptions): void {
   // Operator side, under /api/v1 (admin token).
   app.put('/api/v1/files/firmware/:name', {
+    config: { access: 'operator' },
     schema: {
       tags: ['firmware'], summary: 'Upload a firmware image (raw body); returns the URL to use in UpdateFirmware',
       params: Type.Object({ name: Name }), consumes: ['application/octet-stream'],
@@ -22,6 +23,7 @@ export function fileRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/api/v1/files', {
+    config: { access: 'operator' },
     schema: {
       tags: ['firmware'], summary: 'List firmware and diagnostics files',
       querystring: Type.Object({ kind: Type.Optional(Type.String({ enum: ['firmware', 'diagnostics'] })), stationId: Type.Optional(Type.String()) }),
@@ -33,6 +35,7 @@ export function fileRoutes(app: App, { core }: ApiOptions): void {
   });
 
   app.get('/api/v1/files/diagnostics/:stationId/:name', {
+    config: { access: 'operator' },
     schema: { tags: ['diagnostics'], summary: 'Download a diagnostics file a station uploaded', params: Type.Object({ stationId: Type.String(), name: Name }) },
   }, async (req, reply) => {
     const { file, data } = await core.firmware.read('diagnostics', `${req.params.stationId}/${req.params.name}`);
@@ -40,7 +43,7 @@ export function fileRoutes(app: App, { core }: ApiOptions): void {
   });
 
   // Charger side, public: chargers cannot send the admin token.
-  app.get('/files/firmware/:name', { schema: { hide: true, params: Type.Object({ name: Name }) } }, async (req, reply) => {
+  app.get('/files/firmware/:name', { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ name: Name }) } }, async (req, reply) => {
     const { file, data } = await core.firmware.read('firmware', req.params.name);
     return reply.header('content-type', 'application/octet-stream').header('x-checksum-sha256', file.sha256).send(data);
   });
@@ -57,6 +60,6 @@ export function fileRoutes(app: App, { core }: ApiOptions): void {
     });
   };
   const params = Type.Object({ stationId: Type.String({ minLength: 1, maxLength: 48 }), name: Name });
-  app.put('/files/diagnostics/:stationId/:name', { schema: { hide: true, params } }, async (req, reply) => reply.code(201).send(await upload(req as never)));
-  app.post('/files/diagnostics/:stationId/:name', { schema: { hide: true, params } }, async (req, reply) => reply.code(201).send(await upload(req as never)));
+  app.put('/files/diagnostics/:stationId/:name', { config: { access: 'public' }, schema: { hide: true, params } }, async (req, reply) => reply.code(201).send(await upload(req as never)));
+  app.post('/files/diagnostics/:stationId/:name', { config: { access: 'public' }, schema: { hide: true, params } }, async (req, reply) => reply.code(201).send(await upload(req as never)));
 }

@@ -54,6 +54,14 @@ export class SmartChargingService {
     reg.effect201('GetCompositeSchedule', async (stationId, req, res) => {
       this.composite.set(stationId, { at: new Date().toISOString(), request: req, response: res });
     });
+    // K05: a TxProfile sent with RequestStartTransaction is on the station once it accepted the
+    // request, for the EVSE the transaction starts on (0: the station picks one).
+    reg.effect201('RequestStartTransaction', async (stationId, req, res) => {
+      const p = req.chargingProfile;
+      if (res.status !== 'Accepted' || !p) return;
+      const row = fromProfile201(req.evseId ?? 0, 'CSO', p);
+      await this.ctx.db.transaction((tx) => setProfile(tx, stationId, { ...row, transactionId: res.transactionId ?? p.transactionId }));
+    });
 
     reg.on201('NotifyChargingLimit', async (call, req) => {
       await putLimit(this.ctx.db, call.stationId, {
@@ -90,6 +98,12 @@ export class SmartChargingService {
     });
     reg.effect16('GetCompositeSchedule', async (stationId, req, res) => {
       this.composite.set(stationId, { at: new Date().toISOString(), request: req, response: res });
+    });
+    // 1.6 RemoteStartTransaction with a TxProfile (the 2.x K05 case).
+    reg.effect16('RemoteStartTransaction', async (stationId, req, res) => {
+      const p = req.chargingProfile;
+      if (res.status !== 'Accepted' || !p) return;
+      await this.ctx.db.transaction((tx) => setProfile(tx, stationId, fromProfile16({ connectorId: req.connectorId ?? 0, csChargingProfiles: p })));
     });
   }
 

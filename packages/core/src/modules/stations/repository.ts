@@ -152,13 +152,67 @@ export async function recordBoot(
   );
 }
 
-export async function setOnline(db: Queryable, id: string, online: boolean, at: Date, version?: string): Promise<void> {
-  await db.query(
+/**
+ * Online state from a gateway's connection event. `gateway` is the cluster node holding the socket
+ * (null in all-in-one mode); a "disconnected" from a gateway the station already left changes
+ * nothing (it may arrive after the "connected" from its new gateway). False when nothing changed.
+ */
+export async function setOnline(db: Queryable, id: string, online: boolean, at: Date, version?: string, gateway?: string): Promise<boolean> {
+  const r = await db.query(
     online
-      ? 'update stations set online = true, connected_at = $2, ocpp_version = coalesce($3, ocpp_version) where id = $1'
-      : 'update stations set online = false, disconnected_at = $2 where id = $1',
-    online ? [id, at, version ?? null] : [id, at],
+      ? 'update stations set online = true, connected_at = $2, ocpp_version = coalesce($3, ocpp_version), gateway_node = $4 where id = $1'
+      : 'update stations set online = false, disconnected_at = $2 where id = $1 and gateway_node is not distinct from $3',
+    online ? [id, at, version ?? null, gateway ?? null] : [id, at, gateway ?? null],
   );
+  return r.rowCount > 0;
+}
+
+/**
+ * Cluster: marks offline the stations whose gateway has not heartbeaten in `cluster_nodes` for
+ * `silentSec` (it died without saying goodbye); returns their ids.
+ */
+export async function offlineOfDeadGateways(db: Queryable, cluster: string, silentSec: number): Promise<string[]> {
+  const dead = await db.query<{ gateway_node: string }>(
+    `select distinct s.gateway_node from stations s
+     where s.online and s.gateway_node is not null and not exists (
+       select 1 from cluster_nodes n where n.cluster = $1 and n.node_id = s.gateway_node and n.heartbeat_at > now() - make_interval(secs => $2))`,
+    [cluster, silentSec],
+  );
+  if (dead.rows.length === 0) return [];
+  // A second statement with the gateways named: a station that reconnected elsewhere meanwhile is
+  // re-checked on its new row (gateway_node), which an anti-join in the same UPDATE would not do.
+  const r = await db.query<{ id: string }>(
+    `update stations set online = false, disconnected_at = now() where online and gateway_node = any($1::text[]) returning id`,
+    [dead.rows.map((x) => x.gateway_node)],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+/**
+ * Cluster: the stations a live gateway holds but the database shows offline (it was taken for
+ * dead while it stalled, or an event was lost) are online again; returns their ids. Only offline
+ * rows are touched, so a station that moved to another gateway keeps that gateway.
+ */
+export async function onlineHeld(db: Queryable, gateway: string, held: string[]): Promise<string[]> {
+  const r = await db.query<{ id: string }>(
+    `update stations set online = true, gateway_node = $1 where id = any($2::text[]) and not online returning id`,
+    [gateway, held],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+/**
+ * Cluster: marks offline the stations listed as online at `gateway` that it does not hold (a lost
+ * event, or a restart under the same node id); returns their ids. Only connections older than
+ * `before` are touched, so one made after the gateway listed what it holds is safe.
+ */
+export async function offlineNotHeld(db: Queryable, gateway: string, held: string[], before: Date): Promise<string[]> {
+  const r = await db.query<{ id: string }>(
+    `update stations set online = false, disconnected_at = now()
+     where online and gateway_node = $1 and not (id = any($2::text[])) and (connected_at is null or connected_at < $3) returning id`,
+    [gateway, held, before],
+  );
+  return r.rows.map((x) => x.id);
 }
 
 export async function touchHeartbeat(db: Queryable, id: string, at: Date): Promise<void> {

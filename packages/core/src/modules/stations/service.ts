@@ -3,6 +3,7 @@ import type { CoreContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { hashPassword, sha256, verifyPassword } from '../../passwords.js';
 import { page } from '../../rows.js';
+import { listNetworkProfiles, type NetworkProfile } from './network-profiles.js';
 import * as repo from './repository.js';
 import type { Connector, RegistrationStatus, Station } from './repository.js';
 
@@ -24,6 +25,17 @@ export class StationService {
   private readonly verified = new Map<string, { hash: string; digest: string }>();
 
   constructor(private readonly ctx: CoreContext) {}
+
+  /** The database, for the OCPP handlers' direct writes. */
+  get db() {
+    return this.ctx.db;
+  }
+
+  /** B09: the connection profiles sent to the station with SetNetworkProfile, per slot, with its answers. */
+  async networkProfiles(stationId: string): Promise<NetworkProfile[]> {
+    await this.get(stationId);
+    return listNetworkProfiles(this.ctx.db, stationId);
+  }
 
   async create(input: { id: string; password?: string | undefined; registrationStatus?: RegistrationStatus | undefined; securityProfile?: number | undefined }): Promise<StationDetail> {
     assertProfileHasPassword(input.securityProfile, !!input.password);
@@ -155,14 +167,40 @@ export class StationService {
     this.ctx.events.emit('connector.status', { stationId, evseId: s.evseId, connectorId: s.connectorId, status: s.status, errorCode: s.errorCode });
   }
 
-  async connected(stationId: string, version: string, at: Date): Promise<void> {
-    await repo.setOnline(this.ctx.db, stationId, true, at, version);
+  /** A gateway accepted the station's socket (`gateway`: its cluster node id, absent in all-in-one mode). */
+  async connected(stationId: string, version: string, at: Date, gateway?: string): Promise<void> {
+    await repo.setOnline(this.ctx.db, stationId, true, at, version, gateway);
     this.ctx.events.emit('station.connected', { stationId, version });
   }
 
-  async disconnected(stationId: string, at: Date, reason?: string): Promise<void> {
-    await repo.setOnline(this.ctx.db, stationId, false, at);
+  /** The socket closed; ignored when the station has meanwhile connected to another gateway. */
+  async disconnected(stationId: string, at: Date, reason?: string, gateway?: string): Promise<void> {
+    if (!(await repo.setOnline(this.ctx.db, stationId, false, at, undefined, gateway))) return;
     this.ctx.events.emit('station.disconnected', { stationId, ...(reason ? { reason } : {}) });
+  }
+
+  /**
+   * Cluster: stations of gateways that stopped heartbeating (killed, partitioned) go offline, so
+   * none stays `online` forever; a station that reconnected elsewhere is not touched.
+   */
+  async offlineOfDeadGateways(cluster: string, ttlSec: number): Promise<string[]> {
+    const ids = await repo.offlineOfDeadGateways(this.ctx.db, cluster, ttlSec);
+    for (const stationId of ids) this.ctx.events.emit('station.disconnected', { stationId, reason: 'gateway gone' });
+    if (ids.length) this.ctx.log.warn({ stations: ids.length }, 'stations of a gateway that stopped heartbeating marked offline');
+    return ids;
+  }
+
+  /**
+   * Cluster: a live gateway's own view of the stations it holds wins over lost events and over
+   * being taken for dead: those it does not hold (connected before `before`) go offline, and
+   * `settled` ones (held long enough for their "connected" to be handled) that the database shows
+   * offline come back online.
+   */
+  async reconcileGateway(gateway: string, held: string[], before: Date, settled: string[]): Promise<void> {
+    const gone = await repo.offlineNotHeld(this.ctx.db, gateway, held, before);
+    for (const stationId of gone) this.ctx.events.emit('station.disconnected', { stationId, reason: 'not held by its gateway' });
+    const back = await repo.onlineHeld(this.ctx.db, gateway, settled);
+    if (back.length) this.ctx.log.info({ gateway, stations: back.length }, 'stations held by this gateway were shown offline: online again');
   }
 
   /** Marks every station offline (at start-up: no socket survives a restart of the all-in-one process). */

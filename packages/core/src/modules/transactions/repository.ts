@@ -175,15 +175,38 @@ export async function completeTransaction(
   return r.rowCount === 1;
 }
 
+/**
+ * Active transactions of a station's EVSE (1.6: connector) that started before `before`, other
+ * than `exceptId`: an EVSE charges one EV at a time, so a newer start there means they ended.
+ */
+export async function activeBefore(db: Queryable, stationId: string, evseId: number, exceptId: number, before: Date): Promise<Transaction[]> {
+  const r = await db.query(
+    `select * from transactions where station_id = $1 and evse_id = $2 and status = 'active' and id <> $3 and started_at < $4 order by id`,
+    [stationId, evseId, exceptId, before],
+  );
+  return r.rows.map(toTransaction);
+}
+
+/** When a transaction was last heard of: its newest meter value or (2.x) event, else its start. */
+export async function lastActivity(db: Queryable, id: number): Promise<Date> {
+  const r = await db.query<{ at: Date | string }>(
+    `select greatest(t.started_at, (select max(ts) from meter_values where transaction_id = t.id),
+       (select max(ts) from transaction_events where transaction_id = t.id)) as at
+     from transactions t where t.id = $1`,
+    [id],
+  );
+  return new Date(r.rows[0]!.at);
+}
+
 /** Records the token that ended authorization of a transaction (2.x StopAuthorized before Ended). */
 export async function setStopIdToken(db: Queryable, id: number, idToken: string): Promise<void> {
   await db.query('update transactions set stop_id_token = $2, updated_at = now() where id = $1', [id, idToken]);
 }
 
-/** Transactions, newest first, filtered and paged. */
+/** Transactions, newest first, filtered (start time: `from` inclusive, `to` exclusive) and paged. */
 export async function listTransactions(
   db: Queryable,
-  f: { limit: number; offset: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string },
+  f: { limit: number; offset: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string; from?: Date; to?: Date },
 ): Promise<{ items: Transaction[]; total: number }> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -191,6 +214,8 @@ export async function listTransactions(
   if (f.status) where.push(`status = $${params.push(f.status)}`);
   if (f.idToken) where.push(`id_token = $${params.push(f.idToken)}`);
   if (f.ocppTransactionId) where.push(`ocpp_transaction_id = $${params.push(f.ocppTransactionId)}`);
+  if (f.from) where.push(`started_at >= $${params.push(f.from)}`);
+  if (f.to) where.push(`started_at < $${params.push(f.to)}`);
   const w = where.length ? `where ${where.join(' and ')}` : '';
   const total = await db.query<{ n: number }>(`select count(*)::int as n from transactions ${w}`, params);
   const rows = await db.query(`select * from transactions ${w} order by id desc limit $${params.length + 1} offset $${params.length + 2}`, [

@@ -1,3 +1,4 @@
+import type { Queryable } from '@voltlane/db';
 import type { CoreContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { page } from '../../rows.js';
@@ -9,6 +10,18 @@ import { listSamples, type MeterValueRow, type StoredSample } from './meter-repo
 import { listEvents, type StoredTransactionEvent, type TransactionEventRecord } from './event-repository.js';
 import { MeterWriter } from './meter-writer.js';
 import { toMeterRows, type MeterRow, type MeterValueIn } from './samples.js';
+
+/**
+ * Stop reason Voltlane records for a transaction it completed because the station started a
+ * newer one on the same EVSE (1.6: connector) without stopping it (see docs/adr/0013).
+ */
+export const SUPERSEDED = 'Superseded';
+
+/** A write run inside the database transaction that completes a transaction. */
+export type CompletionWrite = (q: Queryable) => Promise<unknown>;
+
+/** Work of completing a transaction: reads now, returns the write to commit with the completion (or nothing to do). */
+export type CompletionStep = (tx: repo.Transaction) => Promise<CompletionWrite | undefined>;
 
 /** A 2.0.1/2.1 TransactionEvent, as the service needs it. */
 export interface TransactionEventIn {
@@ -40,6 +53,7 @@ export interface TransactionEventIn {
  */
 export class TransactionService {
   private readonly writer: MeterWriter;
+  private readonly completedHooks: CompletionStep[] = [];
 
   constructor(
     private readonly ctx: CoreContext,
@@ -61,6 +75,8 @@ export class TransactionService {
       stationId: s.stationId, evseId: s.evseId, connectorId: s.connectorId, idToken: s.idToken, startedAt: s.startedAt,
       meterStartWh: s.meterStartWh, reservationId: admitted.reservationId ?? null,
     });
+    // Before the ConcurrentTx check: the superseded transaction may hold the same token.
+    if (!duplicate) await this.closeSuperseded(s.stationId, s.evseId, id, s.startedAt);
     const info = await this.notConcurrent(admitted.info, token, id);
     if (!duplicate) {
       if (admitted.reservationId !== undefined) await this.reservations.markUsed(admitted.reservationId, id);
@@ -119,18 +135,32 @@ export class TransactionService {
       if (created) {
         const idToken = e.idToken && e.idToken.type !== 'NoAuthorization' ? e.idToken.idToken : null;
         this.ctx.events.emit('transaction.started', { stationId: e.stationId, transactionId: id, evseId: tx.evseId, idToken });
+        await this.closeSuperseded(e.stationId, tx.evseId, tx.id, new Date(tx.startedAt));
       }
     } else {
+      const evseBefore = tx.evseId;
       tx = await this.revise(tx, e, firstWh);
+      if (evseBefore === 0) await this.closeSuperseded(e.stationId, tx.evseId, tx.id, new Date(tx.startedAt));
     }
 
     let idTokenInfo: IdTokenInfo | undefined;
     let stopIdToken: string | null = null;
-    if (e.idToken && tx.idToken === null && tx.idTokenType === null) {
+    const stopping = e.triggerReason === 'StopAuthorized' || e.eventType === 'Ended';
+    const master = e.idToken ? await this.auth.masterPass(e.stationId, e.idToken) : undefined;
+    if (e.idToken && master) {
+      // C16: a master pass stops (its token is the stop token, never the transaction's); it must
+      // not start one: presented as the first token, it is refused (the station ends the transaction).
+      idTokenInfo = master;
+      if (stopping) stopIdToken = e.idToken.idToken;
+      else if (tx.idToken === null && tx.idTokenType === null) {
+        this.ctx.log.warn({ stationId: e.stationId, transactionId: tx.id, idToken: e.idToken.idToken }, 'a master pass cannot start a transaction: answered Invalid');
+        idTokenInfo = { ...master, status: 'Invalid' };
+      }
+    } else if (e.idToken && tx.idToken === null && tx.idTokenType === null) {
       idTokenInfo = await this.startToken(tx, e, e.idToken);
     } else if (e.idToken) {
       idTokenInfo = await this.auth.authorize(e.idToken);
-      if (e.triggerReason === 'StopAuthorized' || e.eventType === 'Ended') stopIdToken = e.idToken.idToken;
+      if (stopping) stopIdToken = e.idToken.idToken;
     }
 
     await this.write(e.stationId, tx.evseId, tx.id, rows, {
@@ -158,7 +188,7 @@ export class TransactionService {
   }
 
   /** Transactions with their cost (fixed at stop, or so far). */
-  async list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string }) {
+  async list(q: { limit?: number; offset?: number; stationId?: string; status?: string; idToken?: string; ocppTransactionId?: string; from?: Date; to?: Date }) {
     const r = await repo.listTransactions(this.ctx.db, { ...q, ...page(q) });
     const items = [];
     for (const tx of r.items) items.push({ ...tx, cost: await this.costOf(tx) });
@@ -168,6 +198,16 @@ export class TransactionService {
   /** The cost of a transaction (null without a tariff); an active one is priced up to `at` (default now). */
   private costOf(tx: repo.Transaction, at?: Date): Promise<TransactionCost | null> {
     return this.tariffs ? this.tariffs.costOf(tx, at) : Promise.resolve(null);
+  }
+
+  /**
+   * Adds a step to completing a transaction (e.g. its CDR): `step` gets the transaction as it will
+   * be stored and may return a write, which runs in the database transaction that completes it,
+   * before the station is answered (an error rolls the completion back and the station retries).
+   * Steps run again for a retried stop, so they must return nothing when their work is done.
+   */
+  onCompleted(step: CompletionStep): void {
+    this.completedHooks.push(step);
   }
 
   /** Waits until every queued meter value is stored. */
@@ -258,7 +298,15 @@ export class TransactionService {
    */
   private async finish(id: number, stationId: string, s: { stoppedAt: Date; meterStopWh: number | null; reason: string; idToken: string | null }): Promise<void> {
     const fresh = (await repo.findTransaction(this.ctx.db, id))!;
-    if (fresh.status === 'completed') return;
+    if (fresh.status === 'completed' && fresh.stopReason === SUPERSEDED && s.reason !== SUPERSEDED) {
+      await this.lateStop(fresh, s);
+    }
+    if (fresh.status === 'completed') {
+      // A retried stop: completed before completion was atomic (or by an older version)? Repair.
+      const writes = await this.completionWrites(fresh);
+      if (writes.length) await this.ctx.db.transaction(async (q) => { for (const w of writes) await w(q); });
+      return;
+    }
     const start = fresh.meterStartWh;
     let energyWh: number | null = null;
     let meterStopWh = s.meterStopWh;
@@ -269,12 +317,71 @@ export class TransactionService {
     }
     // 2.x Ended without a reading: the stop is the last reading received.
     if (meterStopWh === null && start !== null && energyWh !== null) meterStopWh = start + energyWh;
-    const completed = await repo.completeTransaction(this.ctx.db, id, {
-      stoppedAt: s.stoppedAt, meterStopWh, energyWh, stopReason: s.reason, stopIdToken: s.idToken,
+    const stop = { stoppedAt: s.stoppedAt, meterStopWh, energyWh, stopReason: s.reason, stopIdToken: s.idToken };
+    // Cost and CDR are priced from the transaction as it will be stored, outside the database
+    // transaction (reads only, so a PGlite write lock is not held while pricing); the completion,
+    // the cost and the CDR then commit together: nobody sees a completed session without them.
+    const done: repo.Transaction = {
+      ...fresh, status: 'completed', stoppedAt: s.stoppedAt.toISOString(), meterStopWh, energyWh, stopReason: s.reason,
+      stopIdToken: s.idToken ?? fresh.stopIdToken,
+    };
+    const writes = await this.completionWrites(done);
+    const completed = await this.ctx.db.transaction(async (q) => {
+      if (!(await repo.completeTransaction(q, id, stop))) return false; // a concurrent stop won
+      for (const w of writes) await w(q);
+      return true;
     });
-    if (completed) {
-      await this.tariffs?.finalize((await repo.findTransaction(this.ctx.db, id))!);
-      this.ctx.events.emit('transaction.stopped', { stationId, transactionId: id, energyWh, stopReason: s.reason });
+    if (completed) this.ctx.events.emit('transaction.stopped', { stationId, transactionId: id, energyWh, stopReason: s.reason });
+  }
+
+  /**
+   * Ends the active transactions of an EVSE that a newer transaction there supersedes: the
+   * station started a new one without a StopTransaction / TransactionEvent Ended for the old one
+   * (it lost it in a power cut or reset, or gave up sending it). An EVSE charges one EV at a time,
+   * so the old one is over: it is completed with stop reason `Superseded` at its last meter value
+   * or event (never later: only what was measured is billed), with its cost and CDR. A newer
+   * transaction already active there (an older one arriving late from an offline queue) is left alone.
+   */
+  private async closeSuperseded(stationId: string, evseId: number, newId: number, startedAt: Date): Promise<void> {
+    if (evseId <= 0) return;
+    for (const old of await repo.activeBefore(this.ctx.db, stationId, evseId, newId, startedAt)) {
+      const stoppedAt = await repo.lastActivity(this.ctx.db, old.id);
+      this.ctx.log.warn(
+        { stationId, evseId, transactionId: old.id, newTransactionId: newId, stoppedAt },
+        'a new transaction started on this EVSE without a stop for the previous one: completing it (stop reason Superseded)',
+      );
+      await this.finish(old.id, stationId, { stoppedAt, meterStopWh: null, reason: SUPERSEDED, idToken: null });
     }
+  }
+
+  /**
+   * The station's own stop for a transaction Voltlane already closed as superseded (sent late,
+   * e.g. replayed after a reboot). Its cost and CDR were sealed at the close; a 1.6 meterStop is
+   * kept as a Transaction.End meter value (the stop's other readings, and a 2.x Ended event's,
+   * are stored already), so nothing the station reported is lost.
+   */
+  private async lateStop(tx: repo.Transaction, s: { stoppedAt: Date; meterStopWh: number | null; reason: string }): Promise<void> {
+    this.ctx.log.warn(
+      { stationId: tx.stationId, transactionId: tx.id, stoppedAt: s.stoppedAt, meterStopWh: s.meterStopWh, reason: s.reason, closedAt: tx.stoppedAt },
+      'stop received for a transaction closed as superseded: its reading is stored, its cost and CDR stay as sealed',
+    );
+    if (s.meterStopWh === null || tx.ocppTransactionId !== null) return;
+    const reading: MeterValueIn = {
+      timestamp: s.stoppedAt.toISOString(),
+      sampledValue: [{ value: s.meterStopWh, context: 'Transaction.End', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+    };
+    await this.meterValues(tx.stationId, tx.evseId, tx.id, [reading]);
+  }
+
+  /** The final cost and every completion step's write for a transaction as completed. */
+  private async completionWrites(done: repo.Transaction): Promise<CompletionWrite[]> {
+    const writes: CompletionWrite[] = [];
+    const cost = await this.tariffs?.finalCostWrite(done);
+    if (cost) writes.push(cost);
+    for (const step of this.completedHooks) {
+      const w = await step(done);
+      if (w) writes.push(w);
+    }
+    return writes;
   }
 }
