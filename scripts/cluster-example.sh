@@ -11,7 +11,8 @@ export VOLTLANE_BUS_URL="${VOLTLANE_BUS_URL:-amqp://guest:guest@127.0.0.1:5672}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/voltlane}"
 export VOLTLANE_ADMIN_TOKEN="${VOLTLANE_ADMIN_TOKEN:-cluster-example-token}"
 export VOLTLANE_PUBLIC_URL="${VOLTLANE_PUBLIC_URL:-http://127.0.0.1:8080}"
-CLI="node --import tsx packages/cli/src/main.ts"
+node scripts/ensure-build.mjs
+CLI="node dist/server/main.js"
 
 pids=()
 stop() {

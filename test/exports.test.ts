@@ -257,5 +257,27 @@ for (const tdb of testDatabases()) {
       assert.equal((await driver.get('/api/v1/exports')).status, 403);
       assert.equal((await driver.post('/api/v1/exports', { kind: 'sessions', format: 'csv' })).status, 403);
     });
+
+    it('keeps the customer and partner a session had: completed ones stay, a running one follows its token', async () => {
+      const ids = async (filter: Json) => csvText((await exportFile('sessions', 'csv', filter)).body)
+        .split('\n').slice(1).filter((l) => /^\d+,/.test(l)).map((l) => Number(l.split(',')[0]));
+      const { rows } = await db.query<{ id: number }>(`insert into users (email, name, role) values ('bo@example.com', 'Bo', 'driver') returning id`);
+      const bo = Number(rows[0]!.id);
+      // TAG-A changes hands after its (completed) session 1: the session keeps Ann and FLEET.
+      await db.query(`update id_tokens set user_id = $1, parent_id_token = 'OTHER' where id_token = 'TAG-A'`, [bo]);
+      assert.deepEqual(await ids({ userId }), [1]);
+      assert.deepEqual(await ids({ partner: 'FLEET' }), [1]);
+      assert.deepEqual(await ids({ userId: bo }), []);
+      // The token of the running session 2 is registered now: the session follows (case-insensitively).
+      await db.query(`insert into id_tokens (id_token, status, parent_id_token, user_id) values ('b,"X"', 'Accepted', 'other', $1)`, [bo]);
+      assert.deepEqual(await ids({ userId: bo }), [2]);
+      assert.deepEqual(await ids({ partner: 'Other' }), [2]);
+      // A new session takes its token's owner when it starts, and a 2.x token named later too.
+      await db.exec(`insert into transactions (id, station_id, evse_id, connector_id, id_token, status, started_at) values
+        (200, 'CP-2', 2, 1, 'TAG-A', 'active', '2026-04-01T00:00:00Z'), (201, 'CP-2', 3, 1, null, 'active', '2026-04-01T00:00:00Z')`);
+      await db.exec(`update transactions set id_token = 'tag-a' where id = 201`);
+      assert.deepEqual(await ids({ userId: bo, from: '2026-04-01' }), [200, 201]);
+      await db.exec('delete from transactions where id in (200, 201)');
+    });
   });
 }

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { migrate, openDb } from '@voltlane/db';
+import { voltlaneEntry } from '../voltlane-entry.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
 
 export const ADMIN_TOKEN = 'bench-admin-token';
 
@@ -72,17 +75,21 @@ export async function fillDatabase(url: string, size: DataSize, log: (msg: strin
       insert into id_tokens (id_token, status, parent_id_token, user_id)
         select 'TOKEN-' || lpad(g::text, 7, '0'), 'Accepted', case when g % 5 = 0 then 'FLEET-' || (g % 50) end,
           (select min(id) from users) + g % ${size.users} from generate_series(1, ${size.tokens}) g;`);
+    const minUser = Number((await db.query<{ id: string }>('select min(id)::text as id from users')).rows[0]!.id);
     const chunk = 1_000_000;
     for (let from = 1; from <= size.sessions; from += chunk) {
       const to = Math.min(from + chunk - 1, size.sessions);
       const t0 = performance.now();
       await db.exec(`
         insert into transactions (station_id, evse_id, connector_id, id_token, status, started_at, stopped_at, meter_start_wh, meter_stop_wh,
-            last_meter_wh, energy_wh, stop_reason, ocpp_transaction_id, cost_currency, cost_excl_vat, cost_incl_vat)
-          select 'BX-' || lpad((1 + g % ${size.stations})::text, 6, '0'), 1 + g % 2, 1, 'TOKEN-' || lpad((1 + g % ${size.tokens})::text, 7, '0'),
+            last_meter_wh, energy_wh, stop_reason, ocpp_transaction_id, cost_currency, cost_excl_vat, cost_incl_vat, user_id, id_token_group)
+          select 'BX-' || lpad((1 + g % ${size.stations})::text, 6, '0'), 1 + g % 2, 1, 'TOKEN-' || lpad(n::text, 7, '0'),
             'completed', s, s + e * interval '1 second', m, m + e * 3, m + e * 3, e * 3, 'EVDisconnected',
-            case when g % 3 = 0 then gen_random_uuid()::text end, 'EUR', round(e * 0.0001, 2), round(e * 0.00012, 2)
-          from (select g, timestamptz '2024-01-01' + g * interval '6 seconds' as s, (g::bigint * 7919 % 100000)::numeric as m, 600 + g % 7200 as e
+            case when g % 3 = 0 then gen_random_uuid()::text end, 'EUR', round(e * 0.0001, 2), round(e * 0.00012, 2),
+            -- The token's owner and group as filled above (given here so the insert trigger need not look them up).
+            ${minUser} + n % ${size.users}, case when n % 5 = 0 then 'FLEET-' || (n % 50) end
+          from (select g, 1 + g % ${size.tokens} as n, timestamptz '2024-01-01' + g * interval '6 seconds' as s, (g::bigint * 7919 % 100000)::numeric as m,
+                  600 + g % 7200 as e
                 from generate_series(${from}, ${to}) g) x`);
       log(`  sessions ${to}/${size.sessions} (${Math.round(performance.now() - t0)} ms)`);
     }
@@ -126,7 +133,8 @@ export interface ServerChild {
 export async function startServer(databaseUrl: string, env: Record<string, string>): Promise<ServerChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'start'], {
+  const child = spawn(process.execPath, [...voltlaneEntry(ROOT), 'start'], {
+    cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, VOLTLANE_HTTP_PORT: String(port), VOLTLANE_ADMIN_TOKEN: ADMIN_TOKEN, VOLTLANE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

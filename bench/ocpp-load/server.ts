@@ -1,5 +1,5 @@
 /**
- * Voltlane under test, as real child processes (`node --import tsx packages/cli/src/main.ts ROLE`,
+ * Voltlane under test, as real child processes (`node dist/server/main.js ROLE`, see voltlane-entry.ts,
  * so that each pid is the Voltlane process itself and /proc shows its CPU and RSS), on free
  * loopback ports, with a fresh database: a temporary PGlite folder or a freshly created
  * PostgreSQL database. `all-in-one` is one `voltlane start`; `cluster` is in cluster.ts.
@@ -15,6 +15,7 @@ import { openDb } from '@voltlane/db';
 import type { TargetKind } from './args.js';
 import type { Watched } from './proc.js';
 import { sleep } from './stats.js';
+import { voltlaneEntry } from '../voltlane-entry.js';
 
 export const ADMIN_TOKEN = 'voltlane-bench-admin-token-0123456789';
 
@@ -171,15 +172,15 @@ export interface Spawned {
 }
 
 /**
- * Spawns `voltlane <command>` as a direct child (node --import tsx), its output appended line by
+ * Spawns `voltlane <command>` as a direct child (the bundled server), its output appended line by
  * line to `log` (pino lines carry the role and node of cluster processes).
  */
 export function spawnVoltlane(
   o: { root: string; name: string; role: Watched['role']; command: string; port: number; env: NodeJS.ProcessEnv; log: WriteStream; cpuProfDir?: string | undefined },
 ): Spawned {
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs: string[] = [];
   if (o.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
-  const child = spawn(process.execPath, [...nodeArgs, 'packages/cli/src/main.ts', o.command], { cwd: o.root, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...voltlaneEntry(o.root), o.command], { cwd: o.root, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => o.log.write(`${line}\n`));
   }
@@ -230,7 +231,7 @@ export function baseEnv(opts: ServerOptions): NodeJS.ProcessEnv {
 
 /** Runs `voltlane migrate` in its own process and throws with its output on failure. */
 export function migrateOnce(root: string, env: NodeJS.ProcessEnv): void {
-  const init = spawnSync(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'migrate'], { cwd: root, env, encoding: 'utf8' });
+  const init = spawnSync(process.execPath, [...voltlaneEntry(root), 'migrate'], { cwd: root, env, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`voltlane migrate failed: ${init.stderr || init.stdout}`);
 }
 

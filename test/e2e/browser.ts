@@ -75,12 +75,12 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<Tes
 }
 
 /**
- * Builds the web app if its build is missing or stale (scripts/ensure-web.mjs); call it from the
+ * Builds the web app if its build is missing or stale (scripts/ensure-build.mjs); call it from the
  * suite's before hook. Throws with the build output when the build fails.
  */
 export function ensureWebBuilt(): void {
-  const script = new URL('../../scripts/ensure-web.mjs', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, VOLTLANE_SKIP_WEB_BUILD: '0' } });
+  const script = new URL('../../scripts/ensure-build.mjs', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, VOLTLANE_SKIP_WEB_BUILD: '0', VOLTLANE_SKIP_SERVER_BUILD: '1' } });
   if (r.status !== 0) throw new Error(`web app build failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -12,9 +12,9 @@ export interface ExportFilter {
   /** End of the period (exclusive). */
   to?: string;
   stationId?: string;
-  /** Customer: the user owning the id token (id_tokens.user_id). */
+  /** Customer: the user owning the session's id token (as recorded on the session, see migration 0014). */
   userId?: number;
-  /** Partner: the group id token (1.6 parentIdTag, 2.x groupIdToken) of the session's token. */
+  /** Partner: the group id token (1.6 parentIdTag, 2.x groupIdToken) of the session's token, as recorded on the session. */
   partner?: string;
 }
 
@@ -58,19 +58,20 @@ function filterBy(f: ExportFilter, cols: { time: string; station: string; user: 
   return w;
 }
 
-/** Sessions (transactions of every OCPP version) with their owner and group. */
+/**
+ * Sessions (transactions of every OCPP version) with their customer and partner as recorded on the
+ * session (migration 0014): one ordered scan of one table, no join.
+ */
 function sessions(f: ExportFilter): ExportQuery {
-  const w = filterBy(f, { time: 't.started_at', station: 't.station_id', user: 'k.user_id', parent: 'k.parent_id_token' });
+  const w = filterBy(f, { time: 't.started_at', station: 't.station_id', user: 't.user_id', parent: 't.id_token_group' });
   const sql = `select t.id, t.station_id, t.evse_id, t.connector_id, t.ocpp_transaction_id, t.id_token,
-      k.user_id, k.parent_id_token as partner, t.status, ${isoUtc('t.started_at')} as started_at, ${isoUtc('t.stopped_at')} as stopped_at,
+      t.user_id, t.id_token_group as partner, t.status, ${isoUtc('t.started_at')} as started_at, ${isoUtc('t.stopped_at')} as stopped_at,
       floor(extract(epoch from t.stopped_at - t.started_at))::bigint as duration_s,
       case when t.status = 'completed' then t.energy_wh else greatest(t.last_meter_wh - t.meter_start_wh, 0) end as energy_wh,
       t.meter_start_wh, t.meter_stop_wh, t.stop_reason, t.cost_currency as currency, t.cost_excl_vat, t.cost_incl_vat
-    from transactions t left join id_tokens k on lower(k.id_token) = lower(t.id_token) ${w.sql}`;
-  const owner = f.userId !== undefined || f.partner !== undefined;
-  const countSql = `select count(*) from transactions t ${owner ? 'join id_tokens k on lower(k.id_token) = lower(t.id_token)' : ''} ${w.sql}`;
+    from transactions t ${w.sql}`;
   return {
-    sql, countSql, params: w.params, key: 'id',
+    sql, countSql: `select count(*) from transactions t ${w.sql}`, params: w.params, key: 'id',
     columns: {
       id: 'number', station_id: 'text', evse_id: 'number', connector_id: 'number', ocpp_transaction_id: 'text', id_token: 'text',
       user_id: 'number', partner: 'text', status: 'text', started_at: 'timestamp', stopped_at: 'timestamp', duration_s: 'number',
@@ -103,11 +104,9 @@ function cdrs(f: ExportFilter): ExportQuery {
 /** Meter values, one row per MeterValue (ADR 0005) with all its samples as JSON. */
 function meterValues(f: ExportFilter): ExportQuery {
   const owner = f.userId !== undefined || f.partner !== undefined;
-  const w = filterBy(f, { time: 'm.ts', station: 'm.station_id', user: 'k.user_id', parent: 'k.parent_id_token' });
-  // The session and token are joined only when the filter needs them: meter values are the biggest table.
-  const join = owner
-    ? 'join transactions t on t.id = m.transaction_id join id_tokens k on lower(k.id_token) = lower(t.id_token)'
-    : '';
+  const w = filterBy(f, { time: 'm.ts', station: 'm.station_id', user: 't.user_id', parent: 't.id_token_group' });
+  // The session is joined only when the filter needs it: meter values are the biggest table.
+  const join = owner ? 'join transactions t on t.id = m.transaction_id' : '';
   const sql = `select m.id, m.transaction_id, m.station_id, m.evse_id, ${isoUtc('m.ts')} as ts,
       m.energy_wh::numeric as energy_wh, m.power_w::numeric as power_w, m.sampled_values::text as sampled_values
     from meter_values m ${join} ${w.sql}`;

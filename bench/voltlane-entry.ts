@@ -1,0 +1,25 @@
+/**
+ * How benchmarks run Voltlane: the bundled server that `npm start` runs (dist/server/main.js,
+ * built by scripts/build-server.mjs), built first when missing or stale, so the figures are those
+ * of what operators run. `VOLTLANE_BENCH_SOURCE=1` runs the TypeScript sources through tsx instead.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+let checked = false;
+
+/**
+ * Node arguments that start the Voltlane CLI from `root`, e.g. [...voltlaneEntry(root), 'start'].
+ * @example spawn(process.execPath, [...voltlaneEntry(ROOT), 'start'], { cwd: ROOT })
+ */
+export function voltlaneEntry(root: string): string[] {
+  if (process.env.VOLTLANE_BENCH_SOURCE === '1') return ['--import', 'tsx', 'packages/cli/src/main.ts'];
+  if (!checked) {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, VOLTLANE_SKIP_WEB_BUILD: '1', VOLTLANE_SKIP_SERVER_BUILD: '0' },
+    });
+    if (r.status !== 0) throw new Error(`server build failed:\n${r.stdout}\n${r.stderr}`);
+    checked = true;
+  }
+  return [join(root, 'dist', 'server', 'main.js')];
+}
