@@ -1,6 +1,6 @@
 /**
  * How benchmarks run Voltlane: the bundled server that `npm start` runs (dist/server/main.js,
- * built by scripts/build-server.mjs), built first when missing or stale, so the figures are those
+ * built by scripts/build-server.mjs, with npm start's Node flags), built first when missing or stale, so the figures are those
  * of what operators run. `VOLTLANE_BENCH_SOURCE=1` runs the TypeScript sources through tsx instead.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,5 +21,6 @@ export function voltlaneEntry(root: string): string[] {
     if (r.status !== 0) throw new Error(`server build failed:\n${r.stdout}\n${r.stderr}`);
     checked = true;
   }
-  return [join(root, 'dist', 'server', 'main.js')];
+  // The same Node flags as `npm start` (ADR 0015).
+  return ['--max-semi-space-size=4', join(root, 'dist', 'server', 'main.js')];
 }

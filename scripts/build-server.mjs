@@ -46,6 +46,8 @@ export async function buildServer() {
       external,
       sourcemap: 'linked',
       keepNames: true,
+      minifyWhitespace: true,
+      minifySyntax: true,
       legalComments: 'none',
       logLevel: 'warning',
       plugins: [metaUrl],

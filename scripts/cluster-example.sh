@@ -12,7 +12,7 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/voltlane
 export VOLTLANE_ADMIN_TOKEN="${VOLTLANE_ADMIN_TOKEN:-cluster-example-token}"
 export VOLTLANE_PUBLIC_URL="${VOLTLANE_PUBLIC_URL:-http://127.0.0.1:8080}"
 node scripts/ensure-build.mjs
-CLI="node dist/server/main.js"
+CLI="node --max-semi-space-size=4 dist/server/main.js"
 
 pids=()
 stop() {
