@@ -1,7 +1,8 @@
 /**
  * How benchmarks run Voltlane: the bundled server that `npm start` runs (dist/server/main.js,
  * built by scripts/build-server.mjs, with npm start's Node flags), built first when missing or stale, so the figures are those
- * of what operators run. `VOLTLANE_BENCH_SOURCE=1` runs the TypeScript sources through tsx instead.
+ * of what operators run. `VOLTLANE_BENCH_SOURCE=1` runs the TypeScript sources through tsx instead;
+ * `VOLTLANE_BENCH_NODE_FLAGS` replaces the Node flags (e.g. "" for V8's defaults).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ export function voltlaneEntry(root: string): string[] {
     if (r.status !== 0) throw new Error(`server build failed:\n${r.stdout}\n${r.stderr}`);
     checked = true;
   }
-  // The same Node flags as `npm start` (ADR 0015).
-  return ['--max-semi-space-size=4', join(root, 'dist', 'server', 'main.js')];
+  // The same Node flags as `npm start` (ADR 0015), unless VOLTLANE_BENCH_NODE_FLAGS says otherwise.
+  const flags = (process.env.VOLTLANE_BENCH_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+  return [...flags, join(root, 'dist', 'server', 'main.js')];
 }

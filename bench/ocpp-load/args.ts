@@ -68,7 +68,8 @@ OCPP 1.6 stations and prints figures (a result table, then one "RESULT {...}" JS
                             commands: API commands/s (default 500)
   --duration S              measuring window in s (default 20)
   --warmup S                warm-up before the window in s (default 3)
-  --settle S                idle: wait before the second RSS reading (default 5)
+  --settle S                idle: wait before the second RSS reading (default 40: V8 returns the
+                            garbage of a connection burst some 10-40 s after it)
   --spread S                boot-storm: each station starts at a random moment in [0, S) s (default 0)
   --no-register             boot-storm: do not register the stations first (auto-registration)
   --connect-concurrency N   stations connecting and booting at once (default 100; idle 200)
@@ -170,7 +171,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     rate: num(values.rate, 'rate', mode === 'commands' ? 500 : 10_000, 0.001),
     durationSec: num(values.duration, 'duration', 20, 1),
     warmupSec: num(values.warmup, 'warmup', 3, 0),
-    settleSec: num(values.settle, 'settle', 5, 0),
+    settleSec: num(values.settle, 'settle', 40, 0),
     spreadSec: num(values.spread, 'spread', 0, 0),
     connectConcurrency: Math.floor(num(values['connect-concurrency'], 'connect-concurrency', mode === 'idle' ? 200 : 100, 1)),
     connectors: Math.floor(num(values.connectors, 'connectors', 2, 1)),
