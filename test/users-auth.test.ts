@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDatabases } from '@voltlane/db';
+import { testDatabases, type Db } from '@voltlane/db';
 import { ACCESS_LEVELS, routeAccessTable } from '@voltlane/api';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './helpers.js';
 import { Client } from './users-auth-client.js';
@@ -19,9 +19,12 @@ for (const tdb of testDatabases()) {
     let base: string;
     const admin = () => new Client(base, { bearer: ADMIN_TOKEN });
 
+    let db: Db;
+
     before(async () => {
       const opened = await tdb.open();
       cleanup = opened.cleanup;
+      db = opened.db;
       s = await startTestServer(opened.db);
       base = s.v.url;
     });
@@ -130,6 +133,16 @@ for (const tdb of testDatabases()) {
       assert.ok(Number(blocked.headers.get('retry-after')) > 0);
       // Another email from the same address is not affected; successful logins do not count.
       for (let i = 0; i < 12; i++) await new Client(base).login('ana@example.com', PW);
+      // A second API node on the same database refuses too: the count is shared, not per process.
+      const other = await startTestServer(db);
+      try {
+        assert.equal((await new Client(other.v.url).post('/api/v1/auth/login', { email: 'bruno@example.com', password: PW })).status, 429);
+      } finally {
+        await other.stop();
+      }
+      // Once the window has passed, the right password works again.
+      await db.query(`update login_failures set window_start = now() - interval '16 minutes'`);
+      await new Client(base).login('bruno@example.com', PW);
     });
 
     it('cookie requests that change data need the x-voltlane-csrf header; bearer requests do not', async () => {

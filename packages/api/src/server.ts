@@ -6,7 +6,6 @@ import addFormats from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, type Core, type Logger } from '@voltlane/core';
 import type { Gateway } from '@voltlane/gateway';
@@ -74,7 +73,6 @@ export async function buildApi(opts: ApiOptions): Promise<App> {
   app.addSchema(ErrorBody);
   // Cookies are parsed before the access check reads the session cookie; login attempts are limited per route.
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   installAccessControl(app, opts);
 
   await app.register(swagger, {

@@ -1,4 +1,4 @@
-import { AppError } from '@voltlane/core';
+import { AppError, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from '@voltlane/core';
 import type { ApiOptions, App } from '../server.js';
 import { Type } from '../schemas.js';
 import { clearSessionCookie, CSRF_HEADER, SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -6,35 +6,27 @@ import { UserSchema } from './users.js';
 
 const err = { $ref: 'Error#' };
 const tags = ['auth'];
-/** Failed logins allowed per client address and email within the window. */
-export const LOGIN_MAX_FAILURES = 10;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
+export { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS };
 
 /** Password login (sets the session cookie) and logout. */
 export function authRoutes(app: App, { core }: ApiOptions): void {
-  // Only failed attempts count, so a user who logs in often is never locked out.
-  const failures = app.createRateLimit({
-    max: LOGIN_MAX_FAILURES,
-    timeWindow: LOGIN_WINDOW_MS,
-    keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
-  });
-
   app.post('/auth/login', {
     config: { access: 'public' },
     schema: {
       tags, summary: 'Log in with email and password: sets the voltlane_session cookie (HttpOnly, SameSite=Lax, 14 days sliding)',
-      description: `After ${LOGIN_MAX_FAILURES} failed attempts for one email from one address, further attempts get 429 for up to ${LOGIN_WINDOW_MS / 60_000} minutes (Retry-After says how long). ` +
+      description: `After ${LOGIN_MAX_FAILURES} failed attempts for one email from one address, further attempts get 429 for up to ${LOGIN_WINDOW_MS / 60_000} minutes (Retry-After says how long); ` +
+        'the count is kept in the database, so all API nodes of a cluster share it. ' +
         `Requests authenticated by the cookie that change data must send the header "${CSRF_HEADER}: 1".`,
       security: [],
       body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ user: UserSchema }), 401: err, 403: err, 429: err },
     },
   }, async (req, reply) => {
-    const limit = await failures(req, { increment: false });
-    if (!limit.isAllowed && limit.remaining === 0) {
+    const blocked = await core.users.loginBlocked(req.ip, req.body.email);
+    if (blocked) {
       req.log.warn({ ip: req.ip }, 'login rate limit reached');
-      const minutes = Math.max(Math.ceil(limit.ttlInSeconds / 60), 1);
-      reply.header('retry-after', String(limit.ttlInSeconds));
+      const minutes = Math.max(Math.ceil(blocked.retryAfterSec / 60), 1);
+      reply.header('retry-after', String(blocked.retryAfterSec));
       throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed logins for this email: try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin to reset your password`);
     }
     try {
@@ -42,7 +34,7 @@ export function authRoutes(app: App, { core }: ApiOptions): void {
       setSessionCookie(req, reply, secret);
       return { user };
     } catch (e) {
-      if (e instanceof AppError && e.code === 'INVALID_CREDENTIALS') await failures(req);
+      if (e instanceof AppError && e.code === 'INVALID_CREDENTIALS') await core.users.loginFailed(req.ip, req.body.email);
       throw e;
     }
   });

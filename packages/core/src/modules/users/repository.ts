@@ -195,3 +195,30 @@ export async function findApiToken(db: Queryable, tokenHash: string): Promise<{ 
 export async function touchApiToken(db: Queryable, id: number): Promise<void> {
   await db.query('update api_tokens set last_used_at = now() where id = $1', [id]);
 }
+
+/** Failed logins of a key within its current window (0 once the window has passed). */
+export async function loginFailures(db: Queryable, key: string, windowMs: number): Promise<{ failures: number; windowEnds: Date | null }> {
+  const r = await db.query<{ failures: number; window_end: Date }>(
+    `select failures, window_start + $2 * interval '1 millisecond' as window_end from login_failures
+      where key = $1 and window_start + $2 * interval '1 millisecond' > now()`,
+    [key, windowMs],
+  );
+  const row = r.rows[0];
+  return row ? { failures: Number(row.failures), windowEnds: new Date(row.window_end) } : { failures: 0, windowEnds: null };
+}
+
+/** Counts a failed login: one atomic upsert, so concurrent API nodes never lose a count. */
+export async function recordLoginFailure(db: Queryable, key: string, windowMs: number): Promise<void> {
+  await db.query(
+    `insert into login_failures (key, failures, window_start) values ($1, 1, now())
+     on conflict (key) do update set
+       failures = case when login_failures.window_start + $2 * interval '1 millisecond' <= now() then 1 else login_failures.failures + 1 end,
+       window_start = case when login_failures.window_start + $2 * interval '1 millisecond' <= now() then now() else login_failures.window_start end`,
+    [key, windowMs],
+  );
+}
+
+/** Forgets windows that have passed. */
+export async function pruneLoginFailures(db: Queryable, windowMs: number): Promise<void> {
+  await db.query(`delete from login_failures where window_start + $1 * interval '1 millisecond' <= now()`, [windowMs]);
+}

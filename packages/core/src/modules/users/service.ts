@@ -25,9 +25,17 @@ export const MAX_PASSWORD_LENGTH = 200;
 /** Prefix of per-user API tokens, so they are recognisable (and told apart from the admin token). */
 export const API_TOKEN_PREFIX = 'vlu_';
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Failed logins allowed per client address and email within the window. */
+export const LOGIN_MAX_FAILURES = 10;
+export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 /** Compared against when the email is unknown, so a wrong email takes as long as a wrong password. */
 let dummyHash: Promise<string> | undefined;
+
+/** The throttling key of a login attempt: the address and the email as typed, case-insensitively. */
+function loginKey(clientAddress: string, email: string): string {
+  return `${clientAddress}|${email.trim().toLowerCase().slice(0, 254)}`;
+}
 
 function principalOf(u: User): Principal {
   return { userId: u.id, role: u.role, email: u.email };
@@ -145,6 +153,23 @@ export class UserService {
     await repo.insertSession(this.ctx.db, { idHash: sha256(secret), userId: found.id, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
     const { passwordHash: _h, ...user } = found;
     return { user, secret, expiresAt };
+  }
+
+  /**
+   * Whether logins for this email from this client address are blocked: after
+   * {@link LOGIN_MAX_FAILURES} failures within {@link LOGIN_WINDOW_MS}, until the window ends.
+   * Counted in the database, so every API node of a cluster sees the same count.
+   */
+  async loginBlocked(clientAddress: string, email: string): Promise<{ retryAfterSec: number } | null> {
+    const { failures, windowEnds } = await repo.loginFailures(this.ctx.db, loginKey(clientAddress, email), LOGIN_WINDOW_MS);
+    if (failures < LOGIN_MAX_FAILURES || !windowEnds) return null;
+    return { retryAfterSec: Math.max(Math.ceil((windowEnds.getTime() - Date.now()) / 1000), 1) };
+  }
+
+  /** Counts a failed login (only failures count, so a user who logs in often is never locked out). */
+  async loginFailed(clientAddress: string, email: string): Promise<void> {
+    await repo.recordLoginFailure(this.ctx.db, loginKey(clientAddress, email), LOGIN_WINDOW_MS);
+    await repo.pruneLoginFailures(this.ctx.db, LOGIN_WINDOW_MS);
   }
 
   /** The user of a session cookie (undefined when unknown, expired or disabled); moves the expiry forward. */
