@@ -3,7 +3,9 @@
  * GetCertificateStatus (M06) answered by Voltlane's own OCSP responder (also on /ocsp) or relayed to
  * the responder the station names, revocation, Get15118EVCertificate (M01/M02) forwarded to a
  * contract certificate service, and station CSRs signed by an external CA (Voltlane's JSON
- * contract end to end, and EST simpleenroll).
+ * contract end to end, and EST simpleenroll), C07 contract certificate chains sent as PEM (checked
+ * to a configured root, then through OCSP at a stand-in responder) and the 2.1
+ * GetCertificateChainStatus (OCSP and CRL).
  */
 // @peculiar/x509 needs the Reflect metadata API loaded before it.
 import 'reflect-metadata';
@@ -18,9 +20,10 @@ import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { testDatabases } from '@voltlane/db';
 import {
-  ExternalCaSigner, OcspResponder, buildOcspRequest, certificateHashData, createCa, createCsr, distinguishedName, generateKeyPair,
+  ExternalCaSigner, OcspResponder, buildOcspRequest, certificateHashData, createCa, createCsr, describeCertificate, distinguishedName, generateKeyPair,
   issueCertificate, loadSigningCa, parseCertificates, parseCsr, parseOcspResponse, privateKeyPem, type CertificateStatus, type SigningCa,
 } from '@voltlane/core';
+import { schemasFor } from '@voltlane/ocpp';
 import { eventually, startTestServer, type TestServer } from './helpers.js';
 import { rpcCharger } from './rpc-peer.js';
 
@@ -62,6 +65,38 @@ function httpsRaw(url: string, method: string, ca: string, body?: Uint8Array, co
   });
 }
 
+/** An HTTP OCSP responder stand-in (RFC 6960 POST): `respond` turns the DER request into the DER response. */
+async function ocspServer(respond: (der: Uint8Array) => Promise<Uint8Array>): Promise<{ url: string; server: Server; asked: number }> {
+  const s = { url: '', server: undefined as unknown as Server, asked: 0 };
+  s.server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      s.asked++;
+      void respond(Buffer.concat(chunks)).then((der) => res.writeHead(200, { 'content-type': 'application/ocsp-response' }).end(der));
+    });
+  });
+  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
+  s.url = `http://127.0.0.1:${(s.server.address() as { port: number }).port}/ocsp`;
+  return s;
+}
+
+/** A sub-CA under `parent` (purpose `ca`), naming `ocspUrl` for its own status. */
+async function subCa(parent: SigningCa, cn: string, ocspUrl?: string, purpose: 'ca' | 'client' = 'ca'): Promise<SigningCa> {
+  const keys = await generateKeyPair();
+  const cert = await issueCertificate(parent, { subject: distinguishedName(cn), publicKey: keys.publicKey, purpose, days: 30, ...(ocspUrl ? { ocspUrl } : {}) });
+  return loadSigningCa(cert.toString('pem'), await privateKeyPem(keys.privateKey));
+}
+
+/** An EV contract certificate (end entity, CN = eMAID) issued by `issuer`. */
+async function contractCert(issuer: SigningCa, emaid: string, ocspUrl?: string): Promise<x509.X509Certificate> {
+  const keys = await generateKeyPair();
+  return issueCertificate(issuer, { subject: distinguishedName(emaid), publicKey: keys.publicKey, purpose: 'client', days: 30, ...(ocspUrl ? { ocspUrl } : {}) });
+}
+
+const pemOf = (...certs: x509.X509Certificate[]) => certs.map((c) => c.toString('pem')).join('\n');
+const serialOf = (c: x509.X509Certificate) => describeCertificate(c).serialNumber;
+
 /** Issues a certificate for a CSR (what a CA stand-in does). */
 async function signCsr(ca: SigningCa, csrPem: string, cn?: string): Promise<x509.X509Certificate> {
   const csr = (await parseCsr(csrPem)).csr;
@@ -79,6 +114,16 @@ for (const tdb of testDatabases()) {
     const servers: Server[] = [];
     const clients: Json[] = [];
     let v2g: Awaited<ReturnType<typeof standIn>>;
+    // C07 PKI: an MO root (VOLTLANE_CONTRACT_ROOTS), a V2G root in the V2G CA bundle, MO sub-CAs
+    // under each, and the revocation status a stand-in OCSP responder gives for each serial.
+    let moRoot: SigningCa;
+    let v2gRoot: SigningCa;
+    let moSub: SigningCa;
+    let ocsp: Awaited<ReturnType<typeof ocspServer>>;
+    let forged: Awaited<ReturnType<typeof ocspServer>>;
+    const ocspStatus: Record<string, CertificateStatus> = {};
+    /** The CAs the stand-in responder answers for (sub-CAs join as tests make them). */
+    const testCas: SigningCa[] = [];
 
     before(async () => {
       const opened = await tdb.open();
@@ -99,10 +144,33 @@ for (const tdb of testDatabases()) {
         return { body: JSON.stringify({ status: 'Accepted', exiResponse: Buffer.from(`res:${r.exiRequest}`).toString('base64'), remainingContracts: 2 }) };
       });
       servers.push(v2g.server);
+
+      const mo = await createCa({ commonName: 'MO Root', days: 30 });
+      moRoot = await loadSigningCa(mo.certPem, mo.keyPem);
+      const v2gRootPem = await createCa({ commonName: 'V2G Root', days: 30 });
+      v2gRoot = await loadSigningCa(v2gRootPem.certPem, v2gRootPem.keyPem);
+      const cpoSubKeys = await generateKeyPair();
+      const cpoSub = await issueCertificate(v2gRoot, { subject: distinguishedName('CPO Sub-CA'), publicKey: cpoSubKeys.publicKey, purpose: 'ca', days: 30 });
+      await writeFile(join(dir, 'contract-roots.pem'), mo.certPem);
+      await writeFile(join(dir, 'v2g-ca.pem'), pemOf(cpoSub, v2gRoot.cert));
+      await writeFile(join(dir, 'v2g-ca-key.pem'), await privateKeyPem(cpoSubKeys.privateKey));
+      // One stand-in answers for every CA of the test PKI; the sub-CA needs its URL before it exists.
+      ocsp = await ocspServer((der) => new OcspResponder(testCas, async (_ca, serial) => ocspStatus[serial] ?? { status: 'unknown' }).respond(der));
+      servers.push(ocsp.server);
+      moSub = await subCa(moRoot, 'MO Sub-CA', ocsp.url);
+      ocspStatus[serialOf(moSub.cert)] = { status: 'good' };
+      testCas.push(moRoot, v2gRoot, moSub);
+      // A responder that says "good" for the MO CAs but signs with somebody else's key.
+      const liar = new OcspResponder([{ ...moSub, key: otherCa.key }, { ...moRoot, key: otherCa.key }], async () => ({ status: 'good' }));
+      forged = await ocspServer((der) => liar.respond(der));
+      servers.push(forged.server);
+
       s = await startTestServer(opened.db, {
         VOLTLANE_TLS_CERT: join(dir, 'server.pem'), VOLTLANE_TLS_KEY: join(dir, 'server-key.pem'),
         VOLTLANE_TLS_CA: join(dir, 'ca.pem'), VOLTLANE_TLS_CA_KEY: join(dir, 'ca-key.pem'),
         VOLTLANE_V2G_CERT_URL: `${v2g.url}/contract-certificates`, VOLTLANE_V2G_CERT_TOKEN: 'v2g-secret',
+        VOLTLANE_V2G_CA_CERT: join(dir, 'v2g-ca.pem'), VOLTLANE_V2G_CA_KEY: join(dir, 'v2g-ca-key.pem'),
+        VOLTLANE_CONTRACT_ROOTS: join(dir, 'contract-roots.pem'),
         VOLTLANE_PUBLIC_URL: 'https://csms.example.com',
       }, caPem.certPem);
     });
@@ -236,6 +304,159 @@ for (const tdb of testDatabases()) {
         const invalid = await cp.call('Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: 'YmFk' });
         assert.deepEqual([invalid.status, invalid.statusInfo.reasonCode], ['Failed', 'InvalidResponse']);
       }
+    });
+
+    it('C07: a PEM contract chain is checked to a configured root (signatures, validity, CA constraints), then by OCSP', async () => {
+      const cp = await charger('C07PEM');
+      const authorize = (certificate: string) => cp.call('Authorize', { idToken: { idToken: 'FR-VLT-C00000001', type: 'eMAID' }, certificate });
+      const verdict = async (certificate: string) => {
+        const r = await authorize(certificate);
+        assert.ok(r.idTokenInfo?.status, 'the id token keeps its own answer');
+        return r.certificateStatus;
+      };
+      const leaf = await contractCert(moSub, 'FRVLTC00000001', ocsp.url);
+      ocspStatus[serialOf(leaf)] = { status: 'good' };
+
+      const asked = ocsp.asked;
+      assert.equal(await verdict(pemOf(leaf, moSub.cert)), 'Accepted');
+      assert.equal(ocsp.asked - asked, 2, 'the leaf and the sub-CA are each asked through OCSP');
+      assert.equal(await verdict(pemOf(leaf, moSub.cert, moRoot.cert)), 'Accepted', 'the root may come along');
+      // A chain under the V2G root of the V2G CA bundle (VOLTLANE_V2G_CA_CERT) is trusted too.
+      const v2gSub = await subCa(v2gRoot, 'MO Sub-CA under V2G', ocsp.url);
+      testCas.push(v2gSub);
+      ocspStatus[serialOf(v2gSub.cert)] = { status: 'good' };
+      const v2gLeaf = await contractCert(v2gSub, 'FRVLTC00000002', ocsp.url);
+      ocspStatus[serialOf(v2gLeaf)] = { status: 'good' };
+      assert.equal(await verdict(pemOf(v2gLeaf, v2gSub.cert)), 'Accepted');
+
+      // Expired leaf (signed by the sub-CA, dates in the past).
+      const keys = await generateKeyPair();
+      const expired = await x509.X509CertificateGenerator.create({
+        serialNumber: '0e0e0e01', subject: 'CN=FRVLTC00000003', issuer: moSub.cert.subjectName, publicKey: keys.publicKey,
+        signingKey: moSub.key, signingAlgorithm: moSub.signingAlgorithm,
+        notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000),
+        extensions: [new x509.BasicConstraintsExtension(false), new x509.AuthorityInfoAccessExtension({ ocsp: [ocsp.url] })],
+      });
+      ocspStatus[serialOf(expired)] = { status: 'good' };
+      assert.equal(await verdict(pemOf(expired, moSub.cert)), 'CertificateExpired');
+
+      // Unknown roots: another CA, and one that only borrows the trusted root's name.
+      for (const cn of ['Unknown MO Root', 'MO Root']) {
+        const rootPem = await createCa({ commonName: cn, days: 30 });
+        const unknownRoot = await loadSigningCa(rootPem.certPem, rootPem.keyPem);
+        const sub = await subCa(unknownRoot, 'Rogue Sub-CA', ocsp.url);
+        const rogue = await contractCert(sub, 'FRVLTC00000004', ocsp.url);
+        assert.equal(await verdict(pemOf(rogue, sub.cert)), 'CertChainError', `chain under an unknown "${cn}"`);
+        assert.equal(await verdict(pemOf(rogue, sub.cert, unknownRoot.cert)), 'CertChainError', `chain ending at an untrusted self-signed "${cn}"`);
+      }
+      assert.equal(await verdict(pemOf(leaf)), 'CertChainError', 'the sub-CA is missing');
+
+      // Tampered signature: the last byte of the leaf's ECDSA signature flipped.
+      const der = Uint8Array.from(new Uint8Array(leaf.rawData)); // a copy: rawData is the certificate's own buffer
+      der[der.length - 1] = der[der.length - 1]! ^ 0x01;
+      assert.equal(await verdict(pemOf(new x509.X509Certificate(der), moSub.cert)), 'SignatureError');
+
+      // A "sub-CA" that is an end-entity certificate (basic constraints cA false) cannot issue.
+      const notCa = await subCa(moRoot, 'Not a CA', ocsp.url, 'client');
+      testCas.push(notCa);
+      ocspStatus[serialOf(notCa.cert)] = { status: 'good' };
+      const underNotCa = await contractCert(notCa, 'FRVLTC00000005', ocsp.url);
+      ocspStatus[serialOf(underNotCa)] = { status: 'good' };
+      assert.equal(await verdict(pemOf(underNotCa, notCa.cert)), 'CertChainError');
+
+      // Garbage.
+      assert.equal(await verdict('hello, not a certificate'), 'CertChainError');
+      assert.equal(await verdict('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'CertChainError');
+      assert.equal(await verdict(''), 'NoCertificateAvailable');
+
+      // Revocation, from the stand-in responder: the leaf, then the sub-CA.
+      ocspStatus[serialOf(leaf)] = { status: 'revoked', revokedAt: new Date(), reason: 'keyCompromise' };
+      assert.equal(await verdict(pemOf(leaf, moSub.cert)), 'CertificateRevoked');
+      ocspStatus[serialOf(leaf)] = { status: 'good' };
+      ocspStatus[serialOf(moSub.cert)] = { status: 'revoked', revokedAt: new Date() };
+      assert.equal(await verdict(pemOf(leaf, moSub.cert)), 'CertificateRevoked');
+      ocspStatus[serialOf(moSub.cert)] = { status: 'good' };
+      assert.equal(await verdict(pemOf(leaf, moSub.cert)), 'Accepted');
+
+      // Status that cannot be established: never vouched for.
+      delete ocspStatus[serialOf(leaf)];
+      assert.equal(await verdict(pemOf(leaf, moSub.cert)), 'CertChainError', 'the responder does not know the leaf');
+      const noAia = await contractCert(moSub, 'FRVLTC00000006');
+      assert.equal(await verdict(pemOf(noAia, moSub.cert)), 'CertChainError', 'no OCSP URL');
+      const down = await contractCert(moSub, 'FRVLTC00000007', 'http://127.0.0.1:1/ocsp');
+      assert.equal(await verdict(pemOf(down, moSub.cert)), 'CertChainError', 'responder down');
+      const lied = await contractCert(moSub, 'FRVLTC00000008', forged.url);
+      assert.equal(await verdict(pemOf(lied, moSub.cert)), 'CertChainError', 'a "good" not signed by the issuer');
+
+      // A revoked certificate Voltlane's own responder answers for: the V2G CA signed it (V2GCertificate CSR).
+      const delivered = new Promise<Json>((resolve) => cp.handle('CertificateSigned', ({ params }: Json) => {
+        resolve(params);
+        return { status: 'Accepted' };
+      }));
+      assert.deepEqual(await cp.call('SignCertificate', { csr: (await createCsr('C07PEM')).csrPem, certificateType: 'V2GCertificate' }), { status: 'Accepted' });
+      const [own, ...ownChain] = parseCertificates((await delivered).certificateChain);
+      assert.deepEqual(ownChain.map((c) => c.subject), ['CN=CPO Sub-CA'], 'issued by the V2G CA, root left out');
+      // The V2G CA itself is a trusted root, and Voltlane's own responder knows the certificate.
+      assert.equal(await verdict(pemOf(own!, ...ownChain)), 'Accepted');
+      assert.equal((await s.api('POST', `/api/v1/stations/C07PEM/certificates/${serialOf(own!)}/revoke`, { reason: 'keyCompromise' })).status, 200);
+      assert.equal(await verdict(pemOf(own!)), 'CertificateRevoked', 'revoked at Voltlane\'s own responder');
+    });
+
+    it('2.1 GetCertificateChainStatus: each certificate\'s OCSP or CRL status, schema-valid', async () => {
+      const cp = await charger('CHAIN21', 'ocpp2.1');
+      const leaf = await contractCert(moSub, 'FRVLTC00000010', ocsp.url);
+      const revoked = await contractCert(moSub, 'FRVLTC00000011', ocsp.url);
+      ocspStatus[serialOf(leaf)] = { status: 'good' };
+      ocspStatus[serialOf(revoked)] = { status: 'revoked', revokedAt: new Date(), reason: 'cessationOfOperation' };
+      ocspStatus[serialOf(moSub.cert)] = { status: 'good' };
+      const hashOf = async (c: x509.X509Certificate, issuer: x509.X509Certificate) => {
+        const h = await certificateHashData(c, 'SHA256', issuer);
+        return { ...h, issuerKeyHash: h.issuerKeyHash! };
+      };
+      const leafHash = await hashOf(leaf, moSub.cert);
+      const subHash = await hashOf(moSub.cert, moRoot.cert);
+      const revokedHash = await hashOf(revoked, moSub.cert);
+      const crlRevoked = await contractCert(moSub, 'FRVLTC00000012');
+      const crlGood = await contractCert(moSub, 'FRVLTC00000013');
+      const nextUpdate = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
+      const crl = await x509.X509CrlGenerator.create({
+        issuer: moSub.cert.subjectName, signingKey: moSub.key, signingAlgorithm: moSub.signingAlgorithm,
+        thisUpdate: new Date(Date.now() - 60_000), nextUpdate, entries: [{ serialNumber: crlRevoked.serialNumber, revocationDate: new Date() }],
+      });
+      const crlServer = await standIn(() => ({ type: 'application/pkix-crl', body: new Uint8Array(crl.rawData) }));
+      servers.push(crlServer.server);
+
+      const ask = async (certificateStatusRequests: Json[]) => {
+        const r = await cp.call('GetCertificateChainStatus', { certificateStatusRequests });
+        assert.equal(schemasFor('ocpp2.1').validateResponse('GetCertificateChainStatus', r), null, JSON.stringify(r));
+        assert.equal(r.certificateStatus.length, certificateStatusRequests.length);
+        r.certificateStatus.forEach((x: Json, i: number) => assert.deepEqual([x.certificateHashData, x.source], [certificateStatusRequests[i].certificateHashData, certificateStatusRequests[i].source]));
+        return r.certificateStatus as Json[];
+      };
+      const before = Date.now() - 1000;
+      let st = await ask([
+        { certificateHashData: leafHash, source: 'OCSP', urls: ['http://127.0.0.1:1/ocsp', ocsp.url] },
+        { certificateHashData: subHash, source: 'OCSP', urls: [ocsp.url] },
+        { certificateHashData: revokedHash, source: 'OCSP', urls: [ocsp.url] },
+        { certificateHashData: { ...leafHash, serialNumber: 'abcdef0123' }, source: 'OCSP', urls: [ocsp.url] },
+      ]);
+      assert.deepEqual(st.map((x) => x.status), ['Good', 'Good', 'Revoked', 'Unknown']);
+      // nextUpdate: the responder's (an hour ahead for good and revoked), now for unknown.
+      assert.ok(Date.parse(st[0].nextUpdate) > Date.now() + 3_000_000, st[0].nextUpdate);
+      assert.ok(Date.parse(st[3].nextUpdate) >= before && Date.parse(st[3].nextUpdate) <= Date.now() + 1000, st[3].nextUpdate);
+
+      st = await ask([
+        { certificateHashData: await hashOf(crlRevoked, moSub.cert), source: 'CRL', urls: [`${crlServer.url}/mo-sub.crl`] },
+        { certificateHashData: await hashOf(crlGood, moSub.cert), source: 'CRL', urls: ['http://127.0.0.1:1/crl', `${crlServer.url}/mo-sub.crl`] },
+        { certificateHashData: subHash, source: 'OCSP', urls: [forged.url] },
+        { certificateHashData: leafHash, source: 'OCSP', urls: ['http://127.0.0.1:1/ocsp'] },
+      ]);
+      assert.deepEqual(st.map((x) => x.status), ['Revoked', 'Good', 'Failed', 'Failed'], 'a response not signed by the known issuer (MO Root) fails; so does an unreachable responder');
+      assert.equal(st[1].nextUpdate, nextUpdate.toISOString(), 'the CRL\'s nextUpdate');
+      // A CRL from another issuer says nothing about this certificate.
+      st = await ask([{ certificateHashData: subHash, source: 'CRL', urls: [`${crlServer.url}/mo-sub.crl`] }]);
+      assert.equal(st[0].status, 'Failed');
+
     });
   });
 

@@ -37,6 +37,8 @@ export interface VoltlaneConfig {
   /** CA (and key) that signs ISO 15118 V2G certificates (a CPO sub-CA), PEM paths; optional. */
   v2gCaCert: string | undefined;
   v2gCaKey: string | undefined;
+  /** Trusted MO/V2G root certificates (PEM path) that EV contract certificate chains must end at (C07); optional. */
+  contractRoots: string | undefined;
   /** Validity of certificates Voltlane signs, in days. */
   certValidityDays: number;
   /** A station certificate expiring within this many days is flagged `expiresSoon`. */
@@ -126,6 +128,7 @@ function tlsSettings(env: NodeJS.ProcessEnv) {
     tlsCaKey: path('VOLTLANE_TLS_CA_KEY'),
     v2gCaCert: path('VOLTLANE_V2G_CA_CERT'),
     v2gCaKey: path('VOLTLANE_V2G_CA_KEY'),
+    contractRoots: path('VOLTLANE_CONTRACT_ROOTS'),
   };
   if (!s.tlsCert !== !s.tlsKey) {
     throw new ConfigError('Set both VOLTLANE_TLS_CERT and VOLTLANE_TLS_KEY (server certificate and its key), or neither; `voltlane certs dev` makes a pair for development');

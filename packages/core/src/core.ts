@@ -82,7 +82,7 @@ export function createCore(ctx: CoreContext, opts: { consumeBus?: boolean } = {}
   security.register16(registry);
 
   tariffs.useCommands(commands);
-  registerAuthorization201(registry, authorization, tariffs, (stationId, hashData) => security.certificates.contractCertificateStatus(stationId, hashData));
+  registerAuthorization201(registry, authorization, tariffs, (stationId, c) => security.certificates.contractStatus(stationId, c));
   registerTransactions201(registry, transactions, tariffs);
   for (const m of [reservations, localList, smartCharging, configuration, firmware, dataTransfer, displayMessages, deviceModel, monitoring, security]) m.register201(registry);
 

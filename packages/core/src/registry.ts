@@ -1,4 +1,4 @@
-import type { V16, V201 } from '@voltlane/ocpp';
+import type { V16, V201, V21 } from '@voltlane/ocpp';
 import type { OcppVersion } from '@voltlane/ocpp';
 import type { CallContext } from './context.js';
 
@@ -41,6 +41,14 @@ export class HandlerRegistry {
     fn: (call: CallContext, req: V201.Actions[A]['request']) => Promise<V201.Actions[A]['response']>,
   ): void {
     for (const v of V2X) this.handlers.set(key(v, action), fn as CallHandlerFn);
+  }
+
+  /** Declares the handler of a CALL only a 2.1 station sends (2.0.1 has no such action). */
+  on21<A extends V21.Action>(
+    action: A,
+    fn: (call: CallContext, req: V21.Actions[A]['request']) => Promise<V21.Actions[A]['response']>,
+  ): void {
+    this.handlers.set(key('ocpp2.1', action), fn as CallHandlerFn);
   }
 
   /** Declares a side effect of a 2.0.1/2.1 command once the charger answered it. */

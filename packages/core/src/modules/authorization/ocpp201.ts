@@ -1,5 +1,6 @@
 import type { HandlerRegistry } from '../../registry.js';
 import type { TariffService } from '../tariffs/service.js';
+import type { ContractCertificateStatus } from '../security/contract-chain.js';
 import type { OcspRequestData } from '../security/ocsp.js';
 import { toIdTokenInfo2x, type AuthorizationService } from './service.js';
 
@@ -8,10 +9,10 @@ import { toIdTokenInfo2x, type AuthorizationService } from './service.js';
  * status, cacheExpiryDateTime, groupIdToken and personalMessage. C16: a token of the station's
  * master pass group (AuthCtrlr.MasterPassGroupId) is answered with that groupIdToken and no tariff.
  *
- * ISO 15118 contract certificates (C07): OCSP hash data sent with the token is checked through
- * OCSP (`contractStatus`: Voltlane's own responder or the one the station names); a bare PEM
- * `certificate` (the station could not check the chain itself) is answered CertChainError, as is
- * anything whose validity could not be established. The id token still gets its normal answer.
+ * ISO 15118 contract certificates (C07), judged by `contractStatus`: a PEM `certificate` chain (the
+ * station could not check it itself) is checked to a trusted root with signatures, validity and
+ * OCSP; OCSP hash data is checked through OCSP. Without a checker, or when validity could not be
+ * established, the answer is CertChainError. The id token still gets its normal answer.
  *
  * I01: an accepted token gets the tariff that applies to its driver at this station as
  * personalMessage (and language1 when the driver's language is known), unless the token has a
@@ -21,7 +22,7 @@ export function registerAuthorization201(
   reg: HandlerRegistry,
   auth: AuthorizationService,
   tariffs?: Pick<TariffService, 'driverInfo'>,
-  contractStatus?: (stationId: string, hashData: OcspRequestData[]) => Promise<'Accepted' | 'CertificateRevoked' | 'CertChainError'>,
+  contractStatus?: (stationId: string, c: { certificate?: string | undefined; hashData?: OcspRequestData[] | undefined }) => Promise<ContractCertificateStatus>,
 ): void {
   reg.on201('Authorize', async (call, req) => {
     const token = { idToken: req.idToken.idToken, type: req.idToken.type };
@@ -30,9 +31,10 @@ export function registerAuthorization201(
     const master = await auth.masterPass(call.stationId, token);
     const info = master ?? (await auth.authorize(token, { concurrent: true }));
     const hashData = req.iso15118CertificateHashData;
-    const certificateStatus = hashData?.length && contractStatus
-      ? await contractStatus(call.stationId, hashData)
-      : req.certificate !== undefined || hashData !== undefined ? ('CertChainError' as const) : undefined;
+    const contract = req.certificate !== undefined || hashData !== undefined;
+    const certificateStatus = !contract ? undefined
+      : contractStatus ? await contractStatus(call.stationId, { certificate: req.certificate, hashData })
+      : ('CertChainError' as const);
     const tariff = tariffs && !master && info.status === 'Accepted' ? await tariffs.driverInfo(call.stationId, req.idToken.idToken, 0, call.version) : {};
     return {
       idTokenInfo: { ...tariff, ...toIdTokenInfo2x(info, call.version) },

@@ -4,9 +4,11 @@ import { AppError } from '../../errors.js';
 import type { CoreContext } from '../../context.js';
 import { iso, num } from '../../rows.js';
 import type { CommandService } from '../commands/service.js';
-import { certificateFromDer, certificateHashData, describeCertificate, loadSigningCa, normalizeSerial, parseCertificates, parseCsr, PkiError, type SigningCa, type X509Certificate } from './pki.js';
+import { certificateFromDer, certificateHashData, describeCertificate, loadSigningCa, parseCertificates, parseCsr, PkiError, type SigningCa, type X509Certificate } from './pki.js';
+import { checkContractChain, ocspUrls, type ContractCertificateStatus } from './contract-chain.js';
 import { ExternalCaSigner } from './external-signer.js';
-import { buildOcspRequest, OcspError, OcspResponder, parseOcspResponse, relayOcsp, REVOCATION_REASONS, type CertificateStatus, type OcspRequestData } from './ocsp.js';
+import { buildOcspRequest, OcspError, OcspResponder, relayOcsp, REVOCATION_REASONS, type CertificateStatus, type OcspRequestData } from './ocsp.js';
+import { crlAnswer, findIssuer, ocspAnswer, type CertificateId, type Revocation } from './revocation.js';
 import * as repo from './repository.js';
 import { BuiltinSigner, NO_SIGNER, type CertificateSigner, type StationCertificateType } from './signer.js';
 
@@ -14,6 +16,21 @@ import { BuiltinSigner, NO_SIGNER, type CertificateSigner, type StationCertifica
 export interface StatusInfo {
   reasonCode: string;
   additionalInfo?: string;
+}
+
+/** OCPP 2.1 CertificateStatusRequestInfoType: a certificate and where its revocation status is. */
+export interface CertificateStatusRequest {
+  certificateHashData: CertificateId;
+  source: 'OCSP' | 'CRL';
+  urls: string[];
+}
+
+/** OCPP 2.1 CertificateStatusType: the answer for one certificate of GetCertificateChainStatus. */
+export interface CertificateChainStatus {
+  certificateHashData: CertificateId;
+  source: 'OCSP' | 'CRL';
+  status: 'Good' | 'Revoked' | 'Unknown' | 'Failed';
+  nextUpdate: string;
 }
 
 /** A certificate of a station as the API lists it. */
@@ -42,6 +59,8 @@ export class CertificateManager {
   private signer: CertificateSigner = NO_SIGNER;
   /** CA certificates Voltlane knows (station CA, V2G CA): issuers for the OCPP issuer key hash. */
   private knownCas: X509Certificate[] = [];
+  /** Trusted roots of EV contract certificate chains (C07): VOLTLANE_CONTRACT_ROOTS and the V2G CA file. */
+  private contractRoots: X509Certificate[] = [];
   /** Answers OCSP for what the CAs whose key Voltlane holds issued (M06, `/ocsp`). */
   private responder = new OcspResponder([], async () => ({ status: 'unknown' }));
 
@@ -67,6 +86,9 @@ export class CertificateManager {
     for (const path of [c.tlsCa, c.v2gCaCert]) {
       if (path) this.knownCas.push(...parseCertificates(await readFile(path, 'utf8')));
     }
+    // C07 trust anchors: the MO/V2G roots configured, and the V2G CA bundle (its sub-CA and roots).
+    if (c.contractRoots) this.contractRoots.push(...(await loadRoots(c.contractRoots, 'VOLTLANE_CONTRACT_ROOTS')));
+    if (c.v2gCaCert) this.contractRoots.push(...(await loadRoots(c.v2gCaCert, 'VOLTLANE_V2G_CA_CERT')));
     this.responder = new OcspResponder(Object.values(cas), (ca, serial) => this.issuedStatus(ca, serial));
   }
 
@@ -105,26 +127,117 @@ export class CertificateManager {
   }
 
   /**
-   * C07: the status of an EV's contract certificate chain, from the OCSP request data a station
-   * sends with Authorize (leaf first, then sub-CAs). Each certificate's status is asked like M06
-   * (Voltlane's own responder, else the responder the station names): any revoked certificate
-   * gives CertificateRevoked; all good gives Accepted. When a status cannot be established (no
-   * data, responder unreachable or erring, certificate unknown) the answer is CertChainError:
-   * Voltlane never vouches for a chain it could not check.
+   * C07: the verdict on an EV's contract certificate in Authorize. A PEM chain (`certificate`, which
+   * the station could not check itself) is checked in full: see `contractChainStatus`. OCSP hash
+   * data (`iso15118CertificateHashData`, leaf first, then sub-CAs) is checked by revocation only.
+   */
+  async contractStatus(stationId: string, c: { certificate?: string | undefined; hashData?: OcspRequestData[] | undefined }): Promise<ContractCertificateStatus> {
+    if (c.certificate !== undefined) return this.contractChainStatus(stationId, c.certificate);
+    return this.contractCertificateStatus(stationId, c.hashData ?? []);
+  }
+
+  /**
+   * C07 with a PEM chain: the path from the leaf through the given sub-CAs to a trusted root
+   * (VOLTLANE_CONTRACT_ROOTS and the V2G CA file) with signatures, validity and basic constraints
+   * (see `checkContractChain`), then each certificate on it (not the root) through OCSP at the
+   * responder its AIA names, or Voltlane's own responder for what its CAs issued, with the response
+   * signature checked against the issuer. Any revoked: CertificateRevoked; a status that cannot be
+   * established: CertChainError (Voltlane never vouches for a chain it could not check).
+   */
+  async contractChainStatus(stationId: string, pem: string): Promise<ContractCertificateStatus> {
+    const chain = await checkContractChain(pem, this.contractRoots);
+    if (!chain.ok) {
+      this.ctx.log.warn({ stationId, certificateStatus: chain.status, why: chain.why }, 'contract certificate chain refused');
+      return chain.status;
+    }
+    const results = await Promise.all(chain.path.map(async (cert, i) => {
+      const issuer = chain.path[i + 1] ?? chain.root;
+      const h = await certificateHashData(cert, 'SHA256', issuer);
+      const id = { ...h, issuerKeyHash: h.issuerKeyHash! };
+      return { serialNumber: id.serialNumber, subject: cert.subject, ...(await this.ocspStatus(stationId, id, ocspUrls(cert), issuer)) };
+    }));
+    return this.verdict(stationId, results);
+  }
+
+  /**
+   * C07 with OCSP hash data: each certificate's status is asked like M06 (Voltlane's own
+   * responder, else the responder the station names); responses are checked against the issuer
+   * when Voltlane has its certificate. Any revoked: CertificateRevoked; all good: Accepted; a
+   * status that cannot be established (no data, responder unreachable or erring, certificate
+   * unknown): CertChainError.
    */
   async contractCertificateStatus(stationId: string, hashData: OcspRequestData[]): Promise<'Accepted' | 'CertificateRevoked' | 'CertChainError'> {
     if (hashData.length === 0) return 'CertChainError';
-    const results = await Promise.all(hashData.map(async (d) => {
-      const r = await this.certificateStatus(stationId, d);
-      if (r.status !== 'Accepted' || !r.ocspResult) return { d, status: 'unchecked' as const, why: r.statusInfo?.additionalInfo ?? r.statusInfo?.reasonCode };
-      const single = parseOcspResponse(Buffer.from(r.ocspResult, 'base64')).responses.find((x) => x.serialNumber === normalizeSerial(d.serialNumber));
-      return { d, status: single?.status ?? ('unknown' as const), why: single ? undefined : 'the OCSP response does not name this certificate' };
-    }));
-    if (results.some((r) => r.status === 'revoked')) return 'CertificateRevoked';
+    const results = await Promise.all(hashData.map(async (d) => ({ serialNumber: d.serialNumber, ...(await this.ocspStatus(stationId, d, [d.responderURL], this.issuerCertificate(d))) })));
+    return this.verdict(stationId, results);
+  }
+
+  private verdict(stationId: string, results: ({ serialNumber: string; subject?: string } & Revocation)[]): 'Accepted' | 'CertificateRevoked' | 'CertChainError' {
+    const revoked = results.filter((r) => r.status === 'revoked');
+    if (revoked.length) {
+      this.ctx.log.info({ stationId, revoked: revoked.map((r) => r.subject ?? r.serialNumber) }, 'contract certificate chain revoked');
+      return 'CertificateRevoked';
+    }
     const unchecked = results.filter((r) => r.status !== 'good');
     if (unchecked.length === 0) return 'Accepted';
-    this.ctx.log.warn({ stationId, unchecked: unchecked.map((r) => ({ serialNumber: r.d.serialNumber, status: r.status, why: r.why })) }, 'contract certificate status could not be established');
+    this.ctx.log.warn({ stationId, unchecked: unchecked.map((r) => ({ serialNumber: r.serialNumber, subject: r.subject, status: r.status, why: r.why })) }, 'contract certificate status could not be established');
     return 'CertChainError';
+  }
+
+  /**
+   * A certificate's revocation through OCSP, responder by responder until one answers good or
+   * revoked: Voltlane's own responder for what its CAs issued, else each URL (relayed as in M06).
+   */
+  private async ocspStatus(stationId: string, id: CertificateId, urls: string[], issuer: X509Certificate | undefined): Promise<Revocation> {
+    let last: Revocation = { status: 'failed', why: 'no OCSP responder answered' };
+    // No URL: only Voltlane's own responder can answer (certificateStatus tries it first).
+    for (const responderURL of urls.length ? urls : ['']) {
+      const r = await this.certificateStatus(stationId, { ...id, responderURL });
+      if (r.status !== 'Accepted' || !r.ocspResult) {
+        // An "unknown" from an earlier responder says more than a later failure.
+        if (last.status !== 'unknown') last = { status: 'failed', why: responderURL ? (r.statusInfo?.additionalInfo ?? r.statusInfo?.reasonCode ?? 'no OCSP response') : 'the certificate names no OCSP responder' };
+        continue;
+      }
+      const a = await ocspAnswer(Buffer.from(r.ocspResult, 'base64'), id, issuer);
+      last = { status: a.status, ...(a.nextUpdate ? { nextUpdate: a.nextUpdate } : {}), ...(a.why ? { why: a.why } : {}) };
+      if (a.status === 'good' || a.status === 'revoked') break;
+    }
+    return last;
+  }
+
+  /**
+   * GetCertificateChainStatus (OCPP 2.1): the revocation status of each certificate a station names,
+   * from the sources it gives (OCSP: as M06, Voltlane's own responder or each URL in turn; CRL:
+   * fetched from each URL). Answers are checked against the issuer's signature when Voltlane has the
+   * issuer's certificate (its CAs, the contract roots); otherwise the source's word is passed on, as
+   * M06 passes on the responder's. Good/Revoked/Unknown as the source says; Failed when no source
+   * could be asked or read. nextUpdate: the source's, else now (ask again any time).
+   */
+  async chainStatus(stationId: string, requests: CertificateStatusRequest[]): Promise<CertificateChainStatus[]> {
+    return Promise.all(requests.map(async (r) => {
+      const id: CertificateId = r.certificateHashData;
+      const issuer = this.issuerCertificate(id);
+      let result: Revocation;
+      if (r.source === 'OCSP') {
+        result = await this.ocspStatus(stationId, id, r.urls, issuer);
+      } else {
+        result = { status: 'failed', why: 'no CRL URL' };
+        for (const url of r.urls) {
+          result = await crlAnswer(url, id, issuer);
+          if (result.status !== 'failed') break;
+        }
+      }
+      if (result.status === 'failed' || result.status === 'unknown') {
+        this.ctx.log.warn({ stationId, serialNumber: id.serialNumber, source: r.source, status: result.status, why: result.why }, 'certificate chain status not established');
+      }
+      const status = ({ good: 'Good', revoked: 'Revoked', unknown: 'Unknown', failed: 'Failed' } as const)[result.status];
+      return { certificateHashData: r.certificateHashData, source: r.source, status, nextUpdate: (result.nextUpdate ?? new Date()).toISOString() };
+    }));
+  }
+
+  /** The certificate of the CA that issued the certificate `id` names, if Voltlane has it. */
+  private issuerCertificate(id: CertificateId): X509Certificate | undefined {
+    return findIssuer(id, [...this.knownCas, ...this.contractRoots]);
   }
 
   /**
@@ -278,6 +391,20 @@ export class CertificateManager {
     ];
     return f.stationId ? items : items.sort((a, b) => (a.notAfter ?? '9').localeCompare(b.notAfter ?? '9'));
   }
+}
+
+async function loadRoots(path: string, variable: string): Promise<X509Certificate[]> {
+  const pem = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`${variable}=${path}: cannot read the file (${err.code ?? err.message})`);
+  });
+  let certs: X509Certificate[];
+  try {
+    certs = parseCertificates(pem);
+  } catch (err) {
+    throw new ConfigError(`${variable}=${path}: ${(err as Error).message}`);
+  }
+  if (!certs.length) throw new ConfigError(`${variable}=${path}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`);
+  return certs;
 }
 
 async function loadCa(certPath: string, keyPath: string, certVar: string, keyVar: string): Promise<SigningCa> {

@@ -1,3 +1,4 @@
+import type { V21 } from '@voltlane/ocpp';
 import type { HandlerRegistry } from '../../registry.js';
 import type { CommandService } from '../commands/service.js';
 import { normalize } from './ocpp16.js';
@@ -10,7 +11,8 @@ const ALL_TYPES = ['V2GRootCertificate', 'MORootCertificate', 'CSMSRootCertifica
 
 /**
  * OCPP 2.0.1/2.1 security (A02-A05) and certificate management: M01/M02 forwarded to a contract
- * certificate service, M03-M05, M06 answered by the built-in OCSP responder or relayed.
+ * certificate service, M03-M05, M06 answered by the built-in OCSP responder or relayed, and the
+ * OCPP 2.1 GetCertificateChainStatus.
  */
 export function registerSecurity201(reg: HandlerRegistry, security: SecurityService, commands: CommandService): void {
   reg.on201('SecurityEventNotification', async (call, req) => {
@@ -42,6 +44,11 @@ export function registerSecurity201(reg: HandlerRegistry, security: SecurityServ
 
   // M06: Voltlane's own CA answers for what it issued; other certificates go to the responder named.
   reg.on201('GetCertificateStatus', async (call, req) => security.certificates.certificateStatus(call.stationId, req.ocspRequestData));
+
+  // OCPP 2.1: the revocation status of each certificate of a chain, from the OCSP or CRL sources named.
+  reg.on21('GetCertificateChainStatus', async (call, req) => ({
+    certificateStatus: (await security.certificates.chainStatus(call.stationId, req.certificateStatusRequests)) as V21.GetCertificateChainStatusResponse['certificateStatus'],
+  }));
 
   reg.effect201('InstallCertificate', async (stationId, req, res) => {
     if (res.status === 'Accepted') await security.certificates.installed(stationId, req.certificateType, req.certificate);

@@ -67,6 +67,8 @@ export function parseOcspResponse(der: Uint8Array, verifyWith?: SigningCa | { pu
   responseStatus: string;
   responses: OcspSingleStatus[];
   signatureValid?: boolean;
+  /** DER certificates the responder sent along (a delegated responder's certificate). */
+  certificates?: Uint8Array[];
 } {
   let res: OCSPResponse;
   try {
@@ -92,7 +94,8 @@ export function parseOcspResponse(der: Uint8Array, verifyWith?: SigningCa | { pu
       ...(r.nextUpdate ? { nextUpdate: r.nextUpdate } : {}),
     };
   });
-  if (!verifyWith) return { responseStatus, responses };
+  const certificates = (basic.certs ?? []).map((c) => new Uint8Array(AsnConvert.serialize(c)));
+  if (!verifyWith) return { responseStatus, responses, certificates };
   const spki = 'publicKeyDer' in verifyWith ? verifyWith.publicKeyDer : new Uint8Array(verifyWith.cert.publicKey.rawData);
   const hash = SIGNATURE_HASHES[basic.signatureAlgorithm.algorithm];
   const tbs = new Uint8Array(basic.tbsResponseDataRaw ?? AsnConvert.serialize(basic.tbsResponseData));
@@ -102,12 +105,13 @@ export function parseOcspResponse(der: Uint8Array, verifyWith?: SigningCa | { pu
   } catch {
     signatureValid = false; // a key or signature that cannot be read does not verify
   }
-  return { responseStatus, responses, signatureValid };
+  return { responseStatus, responses, signatureValid, certificates };
 }
 
 /** Signature algorithm OIDs Voltlane signs and checks OCSP responses with, and their hash. */
 const SIGNATURE_HASHES: Record<string, string> = {
-  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512', '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512',
+  '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
 };
 
 /**

@@ -184,7 +184,8 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
 }
 
 /**
- * Issues a certificate for a public key, signed by the CA. `subject` is a DN or a Name taken from a CSR.
+ * Issues a certificate for a public key, signed by the CA. `subject` is a DN or a Name taken from a CSR;
+ * purpose `ca` makes a sub-CA (e.g. an MO sub-CA under a contract root).
  * @example const leaf = await issueCertificate(ca, { subject: 'CN=CP1', publicKey, purpose: 'client', days: 365 });
  */
 export async function issueCertificate(
@@ -192,7 +193,7 @@ export async function issueCertificate(
   opts: {
     subject: string | x509.Name;
     publicKey: x509.PublicKey | CryptoKey;
-    purpose: Exclude<CertificatePurpose, 'ca'>;
+    purpose: CertificatePurpose;
     days: number;
     /** DNS names and IP addresses for a server certificate. */
     hosts?: string[];
