@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '@voltlane/db';
-import { startTestServer, type TestServer } from './helpers.js';
+import { bootRequest, startTestServer, tariffedStation, type TestServer } from './helpers.js';
 import { RawCharger } from './raw-charger.js';
 
 const MIN = 60_000;
@@ -36,20 +36,9 @@ for (const tdb of testDatabases()) {
       await cleanup();
     });
 
-    async function station(id: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawCharger> {
-      assert.equal((await s.api('POST', '/api/v1/stations', { id })).status, 201);
-      assert.equal((await s.api('PUT', `/api/v1/stations/${id}/tariff`, { tariffId: TARIFF.id })).status, 200);
-      const cp = await RawCharger.connect(`${s.ws}/${id}`, [version]);
-      chargers.push(cp);
-      cp.handle('CostUpdated', () => ({}));
-      await boot(cp, version);
-      return cp;
-    }
+    const station = (id: string, version: 'ocpp1.6' | 'ocpp2.0.1') => tariffedStation(s, id, version, TARIFF.id, chargers);
     async function boot(cp: RawCharger, version: string): Promise<void> {
-      const r = version === 'ocpp1.6'
-        ? await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-        : await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } });
-      assert.equal(r.status, 'Accepted');
+      assert.equal((await cp.call('BootNotification', bootRequest(version))).status, 'Accepted');
     }
     const tx = async (id: number) => (await s.api('GET', `/api/v1/transactions/${id}`)).body;
     const active = async (stationId: string) => (await s.api('GET', `/api/v1/transactions?stationId=${stationId}&status=active`)).body.items.map((t: { id: number }) => t.id);

@@ -1,8 +1,10 @@
 import { request } from 'node:https';
 import { pino } from 'pino';
 import type { Db } from '@voltlane/db';
+import assert from 'node:assert/strict';
 import { loadConfig } from '@voltlane/core';
 import { startVoltlane, type Voltlane } from '@voltlane/cli';
+import { RawCharger } from './raw-charger.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
@@ -68,4 +70,25 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The smallest BootNotification request of an OCPP version (vendor "V", model "M"). */
+export function bootRequest(version: string): Record<string, unknown> {
+  return version === 'ocpp1.6'
+    ? { chargePointVendor: 'V', chargePointModel: 'M' }
+    : { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } };
+}
+
+/**
+ * Registers station `id` with tariff `tariffId`, connects a RawCharger of `version` (which answers
+ * CostUpdated) and boots it; the charger is added to `chargers` for the suite to close.
+ */
+export async function tariffedStation(s: TestServer, id: string, version: string, tariffId: string, chargers: RawCharger[]): Promise<RawCharger> {
+  assert.equal((await s.api('POST', '/api/v1/stations', { id })).status, 201);
+  assert.equal((await s.api('PUT', `/api/v1/stations/${id}/tariff`, { tariffId })).status, 200);
+  const cp = await RawCharger.connect(`${s.ws}/${id}`, [version]);
+  chargers.push(cp);
+  cp.handle('CostUpdated', () => ({}));
+  assert.equal((await cp.call('BootNotification', bootRequest(version))).status, 'Accepted');
+  return cp;
 }

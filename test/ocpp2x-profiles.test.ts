@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases } from '@voltlane/db';
-import { startTestServer, type TestServer } from './helpers.js';
+import { bootRequest, startTestServer, type TestServer } from './helpers.js';
 import { rpcCharger } from './rpc-peer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,10 +39,7 @@ for (const tdb of testDatabases()) {
       const cp = rpcCharger({ endpoint: s.ws, identity: id, protocols: [version] });
       clients.push(cp);
       await cp.connect();
-      const boot = version === 'ocpp1.6'
-        ? await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-        : await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } });
-      assert.equal(boot.status, 'Accepted');
+      assert.equal((await cp.call('BootNotification', bootRequest(version))).status, 'Accepted');
       return cp;
     }
 

@@ -11,23 +11,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort } from '../bench/ocpp-load/server.js';
 
 const require = createRequire(import.meta.url);
 const { RPCClient } = require('ocpp-rpc') as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped CommonJS, as in the other suites
 const ROOT = new URL('../', import.meta.url).pathname;
 const MAIN = join(ROOT, 'dist', 'server', 'main.js');
 const TOKEN = 'bundle-test-admin-token-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the bundled server (dist/server)', () => {
   let dir: string;

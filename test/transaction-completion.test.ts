@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabases, type Db } from '@voltlane/db';
-import { startTestServer, type TestServer } from './helpers.js';
+import { startTestServer, tariffedStation, type TestServer } from './helpers.js';
 import { RawCharger } from './raw-charger.js';
 
 const MIN = 60_000;
@@ -66,18 +66,7 @@ for (const tdb of testDatabases()) {
       await cleanup();
     });
 
-    async function station(id: string, version: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawCharger> {
-      assert.equal((await s.api('POST', '/api/v1/stations', { id })).status, 201);
-      assert.equal((await s.api('PUT', `/api/v1/stations/${id}/tariff`, { tariffId: TARIFF.id })).status, 200);
-      const cp = await RawCharger.connect(`${s.ws}/${id}`, [version]);
-      chargers.push(cp);
-      cp.handle('CostUpdated', () => ({}));
-      const boot = version === 'ocpp1.6'
-        ? await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-        : await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } });
-      assert.equal(boot.status, 'Accepted');
-      return cp;
-    }
+    const station = (id: string, version: 'ocpp1.6' | 'ocpp2.0.1') => tariffedStation(s, id, version, TARIFF.id, chargers);
 
     it('1.6 StopTransaction: cost and CDR commit with the completion, also for a retried stop', async () => {
       const cp = await station('ATOM-16', 'ocpp1.6');

@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { migrate, openDb } from '@voltlane/db';
 import { voltlaneEntry } from '../voltlane-entry.js';
+import { freePort } from '../ocpp-load/server.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -99,18 +99,6 @@ export async function fillDatabase(url: string, size: DataSize, log: (msg: strin
   } finally {
     await db.close();
   }
-}
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 /** Resident set size of a process in MB (VmRSS), or undefined if it is gone. */
